@@ -1,0 +1,3 @@
+import GreenlightCore
+import GreenlightMeter
+print("bench")

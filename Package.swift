@@ -1,0 +1,70 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+var targets: [Target] = [
+    // Units, the report model, bundled grid/hardware data, SCI maths, exporters. No I/O with the OS.
+    .target(
+        name: "GreenlightCore",
+        resources: [.copy("Resources")]
+    ),
+    // Linux syscalls Swift cannot call directly (variadic prctl, async-signal-safe handlers).
+    .target(name: "CGreenlightShims"),
+    // Power sources (RAPL, NVML, estimation), process-tree tracking, sampling and attribution.
+    .target(
+        name: "GreenlightMeter",
+        dependencies: ["GreenlightCore", "CGreenlightShims"]
+    ),
+    // The thin CLI: parses arguments, calls the libraries.
+    .executableTarget(
+        name: "greenlight",
+        dependencies: ["GreenlightCore", "GreenlightMeter", argumentParser]
+    ),
+    .executableTarget(
+        name: "GreenlightBenchmarks",
+        dependencies: ["GreenlightCore", "GreenlightMeter"],
+        path: "Benchmarks/GreenlightBenchmarks"
+    ),
+    .target(
+        name: "GreenlightTestSupport",
+        dependencies: ["GreenlightCore"],
+        path: "Tests/GreenlightTestSupport"
+    ),
+    .testTarget(
+        name: "GreenlightCoreTests",
+        dependencies: ["GreenlightCore", "GreenlightTestSupport"],
+        resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+        name: "GreenlightMeterTests",
+        dependencies: ["GreenlightMeter", "GreenlightCore", "GreenlightTestSupport"],
+        resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+        name: "GreenlightCLITests",
+        dependencies: ["GreenlightCore", "GreenlightTestSupport"]
+    ),
+]
+
+for target in targets where target.name != "CGreenlightShims" {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}
+
+let package = Package(
+    name: "Greenlight",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "greenlight", targets: ["greenlight"]),
+        .library(name: "GreenlightCore", targets: ["GreenlightCore"]),
+        .library(name: "GreenlightMeter", targets: ["GreenlightMeter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+#include "CGreenlightShims.h"
+int greenlight_shims_version(void) { return 1; }

@@ -1,0 +1,2 @@
+import GreenlightCore
+public enum MeterPlaceholder {}
