@@ -1,2 +1,0 @@
-import GreenlightCore
-public enum MeterPlaceholder {}
