@@ -26,7 +26,7 @@ public struct CarbonSection: Codable, Sendable, Hashable {
 public struct IntensityFigure: Codable, Sendable, Hashable {
     /// The intensity.
     public var value: CarbonIntensity
-    /// How it was chosen: `dataset:…`, `user:--intensity`, or `default:world-average`.
+    /// How it was chosen: `estimated:<dataset id>` (e.g. `estimated:owid-ember`), `user:intensity`, or `default:world-average`.
     public var method: Method
     /// The location it applies to.
     public var location: Location

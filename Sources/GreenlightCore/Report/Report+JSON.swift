@@ -60,14 +60,25 @@ extension Report {
     }
 }
 
-/// ISO 8601 with fractional seconds, in UTC.
+/// ISO 8601 with millisecond precision, in UTC (`2026-11-22T20:31:05.123Z`).
+///
+/// Formatted from whole milliseconds so that decode → encode gives the same text (a formatter that
+/// truncates the binary fraction would turn .418 into .417).
 enum ISO8601 {
     static func string(from date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var secs = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+        let frac = Int(ms - Int64(secs) * 1000)
+        var t = tm()
+        gmtime_r(&secs, &t)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                      Int(t.tm_year) + 1900, Int(t.tm_mon) + 1, Int(t.tm_mday), Int(t.tm_hour), Int(t.tm_min), Int(t.tm_sec), frac)
     }
 
     static func date(from s: String) -> Date? {
-        if let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(s) { return d }
-        return try? Date.ISO8601FormatStyle().parse(s)
+        let parsed = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(s))
+            ?? (try? Date.ISO8601FormatStyle().parse(s))
+        // Snap to whole milliseconds, the precision the writer uses.
+        return parsed.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 * 1000).rounded() / 1000) }
     }
 }

@@ -1,0 +1,48 @@
+/// The human summary of a report, as `greenlight` prints it on stderr.
+///
+/// Every figure is followed by how it was obtained, so a reader never has to guess whether a number was
+/// measured or estimated.
+public enum ReportSummary {
+    /// Renders the summary as lines of text.
+    public static func render(_ report: Report) -> String {
+        var out: [String] = []
+        if let run = report.run {
+            let cmd = run.command.joined(separator: " ")
+            let how: String
+            switch run.exit.status {
+            case .exited: how = "exited with code \(run.exit.code ?? 0)"
+            case .signaled: how = "was killed by signal \(run.exit.signal ?? 0)"
+            }
+            out.append("greenlight: `\(cmd)` \(how) after \(Format.duration(run.duration)) (\(run.samples) samples)")
+        } else if report.kind == .estimate {
+            out.append("greenlight: estimate (nothing was run)")
+        }
+        if let p = report.process {
+            out.append("  process  CPU \(Format.duration(p.cpuTime)) (user \(Format.duration(p.userCPU)), system \(Format.duration(p.systemCPU))), "
+                + "peak RSS \(Format.bytes(Double(p.peakRSSBytes))), \(p.processesSeen) process(es) seen")
+        }
+        if let e = report.energy {
+            let tree = report.kind == .estimate ? "workload" : "process tree"
+            out.append("  energy   \(tree) \(e.process.energy) of host \(e.host.total) "
+                + "(idle \(e.host.idle), active \(e.host.active); tree \(Format.number(e.process.shareOfActive * 100, significant: 3)) % of active)")
+            for c in e.components {
+                out.append("           \(c.name): \(c.energy), mean \(c.meanPower), tree \(c.processEnergy)  [\(c.method.label)]")
+            }
+            out.append("           PUE \(Format.number(e.pue.value)) [\(e.pue.method.label)]")
+        }
+        if let c = report.carbon {
+            out.append("  carbon   \(c.process) (host \(c.host)) at \(c.intensity.value) for \(c.intensity.location.displayName)"
+                + "\(c.intensity.year.map { ", \($0)" } ?? "") [\(c.intensity.method.label)]")
+            if let m = c.embodied {
+                out.append("           embodied \(m.attributed) of \(m.total) [\(m.method.label)]")
+            }
+        }
+        if let s = report.sci {
+            out.append("  SCI      \(s.score) per \(s.functionalUnit) ((E·I + M) / R, R = \(Format.number(s.units)))")
+        }
+        for n in report.notes where n.level == .warning {
+            out.append("  warning: \(n.message)")
+        }
+        return out.joined(separator: "\n")
+    }
+}
