@@ -1,2 +1,195 @@
+#define _GNU_SOURCE
 #include "CGreenlightShims.h"
-int greenlight_shims_version(void) { return 1; }
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__linux__) && !defined(PR_SET_CHILD_SUBREAPER)
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
+#endif
+#ifndef SI_KERNEL
+#define SI_KERNEL 0x80
+#endif
+
+/* ---- Subreaper ------------------------------------------------------------------------ */
+
+#ifdef __linux__
+int greenlight_set_child_subreaper(int enable) {
+    return prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)(enable ? 1 : 0), 0UL, 0UL, 0UL);
+}
+
+int greenlight_is_child_subreaper(void) {
+    int value = 0;
+    if (prctl(PR_GET_CHILD_SUBREAPER, (unsigned long)&value, 0UL, 0UL, 0UL) != 0) return -1;
+    return value ? 1 : 0;
+}
+#else
+/* Subreapers are a Linux feature; elsewhere orphans go to init and are not followed. */
+int greenlight_set_child_subreaper(int enable) {
+    (void)enable;
+    errno = ENOSYS;
+    return -1;
+}
+
+int greenlight_is_child_subreaper(void) {
+    errno = ENOSYS;
+    return -1;
+}
+#endif
+
+/* ---- Signal forwarding ---------------------------------------------------------------- */
+
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+#define FORWARDED_COUNT ((int)(sizeof(forwarded_signals) / sizeof(forwarded_signals[0])))
+
+/* Read by the handler: lock-free atomics only. 0 marks a free slot. */
+static _Atomic pid_t targets[GREENLIGHT_FORWARD_MAX_TARGETS];
+/* A signal that arrived while no target was registered; 0 when none. */
+static _Atomic int pending_signal;
+static _Atomic long forwarded_total;
+
+/* Written only under `state_lock`, never by the handler. */
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+static int retain_count;
+static struct sigaction saved_actions[FORWARDED_COUNT];
+
+int greenlight_should_forward(int code, pid_t sender) {
+    /* The tty driver signals the whole foreground process group with si_code SI_KERNEL and no
+     * sender; the child shares our process group, so it has its own copy already. */
+    return (code == SI_KERNEL && sender == 0) ? 0 : 1;
+}
+
+long greenlight_forwarded_count(void) {
+    return atomic_load(&forwarded_total);
+}
+
+static void forwarding_handler(int signo, siginfo_t *info, void *context) {
+    (void)context;
+    int saved_errno = errno; /* kill() may clobber it for the interrupted code */
+    if (info == NULL || greenlight_should_forward(info->si_code, info->si_pid)) {
+        int delivered = 0;
+        for (int i = 0; i < GREENLIGHT_FORWARD_MAX_TARGETS; i++) {
+            pid_t pid = atomic_load(&targets[i]);
+            if (pid > 0) {
+                kill(pid, signo);
+                delivered = 1;
+            }
+        }
+        if (delivered) {
+            atomic_fetch_add(&forwarded_total, 1);
+        } else {
+            atomic_store(&pending_signal, signo);
+        }
+    }
+    errno = saved_errno;
+}
+
+int greenlight_forwarding_retain(void) {
+    pthread_mutex_lock(&state_lock);
+    if (retain_count == 0) {
+        struct sigaction action;
+        memset(&action, 0, sizeof(action));
+        action.sa_sigaction = forwarding_handler;
+        /* SA_RESTART: our own blocking calls (wait4, read) carry on after a forwarded signal. */
+        action.sa_flags = SA_SIGINFO | SA_RESTART;
+        sigemptyset(&action.sa_mask);
+        for (int i = 0; i < FORWARDED_COUNT; i++) {
+            if (sigaction(forwarded_signals[i], &action, &saved_actions[i]) != 0) {
+                int error = errno;
+                for (int j = 0; j < i; j++) sigaction(forwarded_signals[j], &saved_actions[j], NULL);
+                pthread_mutex_unlock(&state_lock);
+                errno = error;
+                return -1;
+            }
+        }
+    }
+    retain_count++;
+    pthread_mutex_unlock(&state_lock);
+    return 0;
+}
+
+void greenlight_forwarding_release(void) {
+    int reraise = 0;
+    pthread_mutex_lock(&state_lock);
+    if (retain_count > 0 && --retain_count == 0) {
+        for (int i = 0; i < FORWARDED_COUNT; i++) sigaction(forwarded_signals[i], &saved_actions[i], NULL);
+        reraise = atomic_exchange(&pending_signal, 0);
+    }
+    pthread_mutex_unlock(&state_lock);
+    /* Nobody received it: let the old disposition (often: terminate) act now. */
+    if (reraise > 0) kill(getpid(), reraise);
+}
+
+int greenlight_forwarding_add_target(pid_t pid) {
+    if (pid <= 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    pthread_mutex_lock(&state_lock);
+    int slot = -1;
+    for (int i = 0; i < GREENLIGHT_FORWARD_MAX_TARGETS; i++) {
+        if (atomic_load(&targets[i]) == 0) {
+            slot = i;
+            break;
+        }
+    }
+    if (slot < 0) {
+        pthread_mutex_unlock(&state_lock);
+        errno = ENOSPC;
+        return -1;
+    }
+    atomic_store(&targets[slot], pid);
+    int pending = atomic_exchange(&pending_signal, 0);
+    pthread_mutex_unlock(&state_lock);
+    /* A signal that came while the child was being spawned belongs to it. */
+    if (pending > 0) kill(pid, pending);
+    return 0;
+}
+
+void greenlight_forwarding_remove_target(pid_t pid) {
+    if (pid <= 0) return;
+    pthread_mutex_lock(&state_lock);
+    for (int i = 0; i < GREENLIGHT_FORWARD_MAX_TARGETS; i++) {
+        if (atomic_load(&targets[i]) == pid) atomic_store(&targets[i], 0);
+    }
+    pthread_mutex_unlock(&state_lock);
+}
+
+int greenlight_install_forwarding(pid_t pid) {
+    if (greenlight_forwarding_retain() != 0) return -1;
+    if (greenlight_forwarding_add_target(pid) != 0) {
+        int error = errno;
+        greenlight_forwarding_release();
+        errno = error;
+        return -1;
+    }
+    return 0;
+}
+
+void greenlight_uninstall_forwarding(pid_t pid) {
+    greenlight_forwarding_remove_target(pid);
+    greenlight_forwarding_release();
+}
+
+/* ---- Wait status ---------------------------------------------------------------------- */
+
+int greenlight_wifexited(int status) { return WIFEXITED(status) ? 1 : 0; }
+int greenlight_wexitstatus(int status) { return WEXITSTATUS(status); }
+int greenlight_wifsignaled(int status) { return WIFSIGNALED(status) ? 1 : 0; }
+int greenlight_wtermsig(int status) { return WTERMSIG(status); }
+int greenlight_wcoredump(int status) {
+#ifdef WCOREDUMP
+    return WCOREDUMP(status) ? 1 : 0;
+#else
+    return (status & 0x80) ? 1 : 0;
+#endif
+}

@@ -1,5 +1,74 @@
 #ifndef CGREENLIGHT_SHIMS_H
 #define CGREENLIGHT_SHIMS_H
-/* Placeholder; filled by the process module. */
-int greenlight_shims_version(void);
+
+/*
+ * Linux calls Swift cannot make directly: variadic prctl, async-signal-safe signal handlers,
+ * and the wait-status macros. Everything here is safe to call from any thread.
+ */
+
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Subreaper ------------------------------------------------------------------------ */
+
+/* prctl(PR_SET_CHILD_SUBREAPER, enable): orphans of our descendants re-parent to us instead
+ * of init. Returns 0, or -1 with errno set (e.g. EINVAL before Linux 3.4). Process-wide. */
+int greenlight_set_child_subreaper(int enable);
+
+/* 1 when this process is a child subreaper, 0 when not, -1 on error. */
+int greenlight_is_child_subreaper(void);
+
+/* ---- Signal forwarding ---------------------------------------------------------------- */
+
+/* The number of targets that can be forwarded to at once (concurrent spawned children). */
+#define GREENLIGHT_FORWARD_MAX_TARGETS 64
+
+/* Installs the forwarding handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
+ * (reference-counted: the first retain saves the previous dispositions and installs ours).
+ * While retained, this process does not die from those signals: each one is sent to every
+ * registered target with kill(), unless the terminal generated it for the foreground process
+ * group (si_code == SI_KERNEL, si_pid == 0), which the targets received already. A signal that
+ * arrives while no target is registered is remembered and re-raised by the last release.
+ * Returns 0, or -1 with errno set. */
+int greenlight_forwarding_retain(void);
+
+/* Undoes one retain; the last one restores the saved dispositions and then re-raises a signal
+ * that arrived while nobody could receive it, so that its old disposition applies. */
+void greenlight_forwarding_release(void);
+
+/* Registers pid as a target. Delivers a remembered signal to it. Returns 0, or -1 with errno
+ * ENOSPC when GREENLIGHT_FORWARD_MAX_TARGETS targets are registered already. */
+int greenlight_forwarding_add_target(pid_t pid);
+
+/* Unregisters pid; call before reaping it, so that no signal reaches a reused pid. */
+void greenlight_forwarding_remove_target(pid_t pid);
+
+/* retain + add_target. Returns 0, or -1 with errno set (nothing stays retained on failure). */
+int greenlight_install_forwarding(pid_t pid);
+
+/* remove_target + release. */
+void greenlight_uninstall_forwarding(pid_t pid);
+
+/* The forwarding rule: 0 for a signal the terminal sent to the whole foreground process group
+ * (si_code == SI_KERNEL with si_pid == 0), 1 otherwise. Exposed for tests. */
+int greenlight_should_forward(int code, pid_t sender);
+
+/* How many signals the handler has forwarded since the process started (for tests). */
+long greenlight_forwarded_count(void);
+
+/* ---- Wait status ---------------------------------------------------------------------- */
+
+int greenlight_wifexited(int status);
+int greenlight_wexitstatus(int status);
+int greenlight_wifsignaled(int status);
+int greenlight_wtermsig(int status);
+int greenlight_wcoredump(int status);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif

@@ -1,0 +1,31 @@
+/// Where a command writes its report: `--json`, `--csv`, and the stderr summary.
+public struct ReportOutputs: Sendable {
+    /// Path of the JSON report (written atomically), or `nil`.
+    public var jsonPath: String?
+    /// Path of a CodeCarbon-layout CSV to append one row to, or `nil`.
+    public var csvPath: String?
+    /// Which figures the CSV row carries.
+    public var csvScope: CodeCarbonCSV.Scope
+    /// CodeCarbon's `project_name` column.
+    public var projectName: String
+
+    /// Creates an output plan.
+    public init(jsonPath: String? = nil, csvPath: String? = nil, csvScope: CodeCarbonCSV.Scope = .process, projectName: String = "greenlight") {
+        self.jsonPath = jsonPath
+        self.csvPath = csvPath
+        self.csvScope = csvScope
+        self.projectName = projectName
+    }
+
+    /// Writes every requested output.
+    ///
+    /// - Throws: ``GreenlightError`` naming the file that could not be written; outputs already written stay.
+    public func write(_ report: Report) throws {
+        if let jsonPath {
+            try AtomicFile.write(report.jsonData(), to: jsonPath)
+        }
+        if let csvPath {
+            try CodeCarbonCSV.append(report, to: csvPath, scope: csvScope, projectName: projectName, experimentID: "")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import GreenlightCore
+
+/// Runs a command under measurement: `greenlight run` in library form.
+public enum CommandRunner {
+    /// The result of a measured command.
+    public struct Outcome: Sendable {
+        /// The report, written even when the command crashed or was killed.
+        public var report: Report
+        /// How the command ended.
+        public var exit: ExitInfo
+    }
+
+    /// Spawns `argv`, samples it every `configuration.interval` until it exits, and builds the report.
+    ///
+    /// - Parameters:
+    ///   - argv: The command and its arguments.
+    ///   - configuration: Sampling, sources, location and SCI inputs.
+    ///   - plan: Sources discovered beforehand (``PowerPlan/resolve(_:)``); discovered now when `nil`.
+    ///   - adoptUnseenOrphans: Also claim children of this process that the tree orphaned before any sample saw
+    ///     them. Right for a process that runs nothing else (the CLI); leave `false` in a process with other children.
+    ///   - onSample: Called after every sample, on the calling thread (for `--timeline`).
+    /// - Returns: The report and the exit status.
+    /// - Throws: ``SpawnError`` when the command cannot be started; ``GreenlightError`` for bad configuration.
+    public static func run(
+        _ argv: [String], configuration: MeterConfiguration, plan: PowerPlan? = nil, adoptUnseenOrphans: Bool = false,
+        onSample: ((TimelineSample) -> Void)? = nil
+    ) throws -> Outcome {
+        try configuration.validate()
+        // Resolve the location before starting anything, so a typo fails fast.
+        _ = try GridIntensityDatabase.bundled.lookup(configuration.location)
+        let plan = plan ?? PowerPlan.resolve(configuration)
+
+        let child = try ChildProcess.spawn(argv)
+        let monitor = ProcessTreeMonitor(root: child, procRoot: configuration.procRoot, adoptUnseenOrphans: adoptUnseenOrphans)
+        let session = MeterSession(plan: plan, monitor: monitor, procRoot: configuration.procRoot, interval: configuration.interval)
+        session.begin()
+
+        let clock = ContinuousClock()
+        var next = clock.now + configuration.interval
+        var exit: ExitInfo?
+        while exit == nil {
+            let wait = max(next - clock.now, .zero)
+            exit = child.waitForExit(timeout: wait)
+            let sample = session.tick()
+            onSample?(sample)
+            // Keep a fixed cadence; skip missed ticks rather than bursting.
+            next += configuration.interval
+            let now = clock.now
+            if next < now { next = now + configuration.interval }
+        }
+        let report = try ReportAssembler.assemble(
+            plan: plan, configuration: configuration, session: session, command: argv, exit: exit!, extraNotes: [])
+        return Outcome(report: report, exit: exit!)
+    }
+}

@@ -1,0 +1,302 @@
+import Foundation
+import GreenlightCore
+
+/// The sampling engine: reads every source at each tick, splits energy into idle and active, and
+/// attributes the active part to the process tree as it goes (constant memory, whatever the run length).
+///
+/// Attribution rules (documented in ARCHITECTURE.md):
+/// - CPU and psys: by the tree's share of the host's busy CPU time over each interval (/proc/stat).
+/// - DRAM and estimated RAM: by the tree's resident memory over the host's memory in use.
+/// - GPU: the whole active energy of a GPU on which a tree process holds a compute context.
+/// - Idle of a measured channel is the lowest power seen over a full interval times the duration;
+///   idle of an estimated CPU is 10 % of TDP (the model's floor).
+final class MeterSession {
+    private let plan: PowerPlan
+    private let monitor: ProcessTreeMonitor
+    private let procRoot: String
+    private let clock = ContinuousClock()
+    private let interval: Duration
+
+    private var channels: [ChannelAccumulator] = []
+    private var cpuEstimate: EstimatedCPUAccumulator?
+    private var ramEstimate: EstimatedRAMAccumulator?
+
+    private(set) var start: ContinuousClock.Instant
+    private(set) var startDate = Date()
+    private var lastTime: ContinuousClock.Instant
+    private var lastHost: HostCPUTimes?
+    private var lastTree: ProcessTreeSample?
+    private var lastReadings: [[Energy]] = []
+    private(set) var sampleCount = 0
+    private var rssSum: Double = 0
+    private var peakRSS: UInt64 = 0
+    private var peakThreads = 0
+    private var notes: [Note] = []
+    private var readFailures = Set<String>()
+
+    init(plan: PowerPlan, monitor: ProcessTreeMonitor, procRoot: String, interval: Duration) {
+        self.plan = plan
+        self.monitor = monitor
+        self.procRoot = procRoot
+        self.interval = interval
+        let now = clock.now
+        start = now
+        lastTime = now
+        for source in plan.sources {
+            for channel in source.channels { channels.append(ChannelAccumulator(channel: channel)) }
+        }
+        if let tdp = plan.estimatedCPUTDP { cpuEstimate = EstimatedCPUAccumulator(tdp: tdp) }
+        if let ram = plan.estimatedRAMPower { ramEstimate = EstimatedRAMAccumulator(power: ram) }
+    }
+
+    /// Takes the first reading; time zero of the measurement.
+    func begin() {
+        startDate = Date()
+        start = clock.now
+        lastTime = start
+        lastHost = try? HostCPUTimes.read(procRoot: procRoot)
+        lastTree = monitor.sample()
+        lastReadings = plan.sources.map { readSource($0) }
+    }
+
+    /// Takes one sample and accounts the interval since the previous one.
+    @discardableResult
+    func tick() -> TimelineSample {
+        let now = clock.now
+        let dt = (now - lastTime).seconds
+        let host = try? HostCPUTimes.read(procRoot: procRoot)
+        let tree = monitor.sample()
+        let readings = plan.sources.map { readSource($0) }
+
+        // Host utilisation and the tree's share of busy CPU over this interval.
+        var hostUtil = 0.0
+        var cpuShare = 0.0
+        if let host, let lastHost {
+            let busy = (host.busy - lastHost.busy).seconds
+            let total = (host.total - lastHost.total).seconds
+            if total > 0 { hostUtil = min(max(busy / total, 0), 1) }
+            let treeDelta = (tree.cpuTime - (lastTree?.cpuTime ?? .zero)).seconds
+            if busy > 0 { cpuShare = min(max(treeDelta / busy, 0), 1) } else if treeDelta > 0 { cpuShare = 1 }
+        }
+        let memory = MemoryInfo.read(procRoot: procRoot)
+        let usedBytes = memory.map { Double($0.total - min($0.available, $0.total)) } ?? 0
+        let memShare = usedBytes > 0 ? min(Double(tree.rssBytes) / usedBytes, 1) : 0
+        let usedFraction = memory.map { $0.total > 0 ? usedBytes / Double($0.total) : 0 } ?? 0
+
+        var gpuPIDs: [Set<Int32>] = []
+        var watts: [String: Double] = [:]
+        var joules: [String: Double] = [:]
+        var index = 0
+        let treePIDs = Set(tree.pids)
+        for (s, source) in plan.sources.enumerated() {
+            if let nvml = source as? NVMLSource, channels.contains(where: { $0.channel.kind == .gpu }) {
+                gpuPIDs = nvml.computeProcessIDs()
+            }
+            for (c, channel) in source.channels.enumerated() {
+                let previous = s < lastReadings.count && c < lastReadings[s].count ? lastReadings[s][c] : .zero
+                let current = c < readings[s].count ? readings[s][c] : previous
+                let delta = max(current - previous, .zero)
+                let share: Double
+                switch channel.kind {
+                case .cpu, .psys: share = cpuShare
+                case .dram, .ram: share = memShare
+                case .gpu:
+                    let gpuIndex = source.channels[..<c].filter { $0.kind == .gpu }.count
+                    share = gpuIndex < gpuPIDs.count && !gpuPIDs[gpuIndex].isDisjoint(with: treePIDs) ? 1 : 0
+                }
+                channels[index].add(energy: delta, dt: dt, share: share, fullInterval: dt >= interval.seconds * 0.5)
+                watts[channel.name] = dt > 0 ? delta.joules / dt : 0
+                joules[channel.name] = channels[index].energy.joules
+                index += 1
+            }
+        }
+        if var cpu = cpuEstimate {
+            cpu.add(dt: dt, utilization: hostUtil, share: cpuShare)
+            watts[EstimatedCPUAccumulator.name] = cpu.lastPower.watts
+            joules[EstimatedCPUAccumulator.name] = cpu.energy.joules
+            cpuEstimate = cpu
+        }
+        if var ram = ramEstimate {
+            ram.add(dt: dt, usedFraction: usedFraction, treeFractionOfTotal: memory.map {
+                $0.total > 0 ? min(Double(tree.rssBytes) / Double($0.total), usedFraction) : 0 } ?? 0)
+            watts[EstimatedRAMAccumulator.name] = ram.power.value.watts
+            joules[EstimatedRAMAccumulator.name] = ram.energy.joules
+            ramEstimate = ram
+        }
+
+        sampleCount += 1
+        rssSum += Double(tree.rssBytes)
+        peakRSS = max(peakRSS, tree.rssBytes)
+        peakThreads = max(peakThreads, tree.threads)
+        lastTime = now
+        if host != nil { lastHost = host }
+        lastTree = tree
+        lastReadings = readings
+        return TimelineSample(
+            t: (now - start).seconds, dt: dt, hostCPU: hostUtil, treeCPUSeconds: tree.cpuTime.seconds,
+            treeShare: cpuShare, rssBytes: tree.rssBytes, threads: tree.threads, processes: tree.processCount,
+            watts: watts, joules: joules)
+    }
+
+    private func readSource(_ source: any EnergySource) -> [Energy] {
+        do {
+            return try source.read()
+        } catch {
+            let key = source.channels.map(\.id).joined(separator: ",")
+            if !readFailures.contains(key) {
+                readFailures.insert(key)
+                notes.append(Note(.warning, code: "counter-read-failed",
+                    "reading \(source.channels.map(\.name).joined(separator: ", ")) failed during the run: \(error); the last good reading was kept"))
+            }
+            let i = plan.sources.firstIndex { $0 === source } ?? 0
+            return i < lastReadings.count ? lastReadings[i] : source.channels.map { _ in .zero }
+        }
+    }
+
+    /// The measured time since ``begin()``.
+    var elapsed: Duration { lastTime - start }
+
+    /// Energy components, process usage and notes for the report.
+    func finish() -> (components: [EnergyComponent], usage: ProcessUsage, notes: [Note]) {
+        let duration = elapsed
+        var components: [EnergyComponent] = channels.map { $0.component(duration: duration) }
+        if let cpu = cpuEstimate { components.append(cpu.component(duration: duration)) }
+        if let ram = ramEstimate { components.append(ram.component(duration: duration)) }
+        var all = notes
+        for source in plan.sources { all += source.notes }
+        if !channels.isEmpty && sampleCount < 10 {
+            all.append(Note(.warning, code: "short-run",
+                "only \(sampleCount) sample(s): the idle baseline of measured counters is unreliable; lower --interval for short commands"))
+        }
+        let tree = lastTree
+        let usage = ProcessUsage(
+            userCPU: tree?.user ?? .zero, systemCPU: tree?.system ?? .zero, peakRSSBytes: peakRSS,
+            meanRSSBytes: sampleCount > 0 ? UInt64(rssSum / Double(sampleCount)) : 0, peakThreads: peakThreads,
+            processesSeen: monitor.processesSeen,
+            method: Method(.measured, "procfs",
+                detail: "/proc/PID/stat and statm of the tree, sampled every \(Format.number(interval.seconds)) s; reaped children via wait4 rusage"))
+        return (components, usage, all)
+    }
+}
+
+/// Accumulates one counter channel.
+struct ChannelAccumulator {
+    let channel: EnergyChannel
+    private(set) var energy = Energy.zero
+    private var shareWeighted = Energy.zero   // Σ ΔE·s
+    private var shareTime = 0.0               // Σ dt·s
+    private var minPower: Power?
+    private var peak: Power?
+
+    init(channel: EnergyChannel) { self.channel = channel }
+
+    mutating func add(energy delta: Energy, dt: Double, share: Double, fullInterval: Bool) {
+        energy += delta
+        shareWeighted += delta * share
+        shareTime += dt * share
+        guard dt > 0 else { return }
+        let p = Power(watts: delta.joules / dt)
+        peak = max(peak ?? p, p)
+        if fullInterval { minPower = min(minPower ?? p, p) }
+    }
+
+    func component(duration: Duration) -> EnergyComponent {
+        let idlePower = minPower ?? .zero
+        let idle = min(idlePower * duration, energy)
+        let active = energy - idle
+        // Σ (ΔE − P_idle·dt)·s over intervals, kept within [0, active].
+        let process = Energy(joules: min(max(shareWeighted.joules - idlePower.watts * shareTime, 0), active.joules))
+        let attribution: Method
+        switch channel.kind {
+        case .cpu, .psys: attribution = Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time per interval (/proc/stat)")
+        case .dram, .ram: attribution = Method(.derived, "rss-share", detail: "tree resident memory / host memory in use per interval")
+        case .gpu: attribution = Method(.derived, "gpu-context", detail: "whole active energy while a tree process holds a compute context (NVML)")
+        }
+        return EnergyComponent(
+            kind: channel.kind, name: channel.name, energy: energy, idleEnergy: idle, processEnergy: process,
+            meanPower: duration.seconds > 0 ? energy / duration : .zero, peakPower: peak, method: channel.method,
+            idleMethod: Method(.derived, "min-interval-power", detail: "lowest power over one sampling interval (\(idlePower)) × duration"),
+            attributionMethod: attribution)
+    }
+}
+
+/// CPU energy from the TDP model when no counter is readable.
+struct EstimatedCPUAccumulator {
+    static let name = "cpu (estimated)"
+    let tdp: Figure<Power>
+    private(set) var energy = Energy.zero
+    private var idle = Energy.zero
+    private var process = Energy.zero
+    private(set) var lastPower = Power.zero
+    private var peak = Power.zero
+
+    init(tdp: Figure<Power>) { self.tdp = tdp }
+
+    mutating func add(dt: Double, utilization: Double, share: Double) {
+        let p = CPUPowerModel.power(tdp: tdp.value, utilization: utilization)
+        let pIdle = CPUPowerModel.idlePower(tdp: tdp.value)
+        let e = Energy(joules: p.watts * dt)
+        let eIdle = Energy(joules: pIdle.watts * dt)
+        energy += e
+        idle += eIdle
+        process += (e - eIdle) * share
+        lastPower = p
+        peak = max(peak, p)
+    }
+
+    func component(duration: Duration) -> EnergyComponent {
+        EnergyComponent(
+            kind: .cpu, name: Self.name, energy: energy, idleEnergy: idle, processEnergy: process,
+            meanPower: duration.seconds > 0 ? energy / duration : .zero, peakPower: peak,
+            method: Method(.estimated, CPUPowerModelInfo.identifier,
+                detail: "P = TDP × (0.1 + 0.9 × u), TDP \(tdp.value) from \(tdp.method)"),
+            idleMethod: Method(.estimated, CPUPowerModelInfo.identifier, detail: "10 % of TDP"),
+            attributionMethod: Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time per interval (/proc/stat)"))
+    }
+}
+
+/// RAM energy from its size when no counter covers memory.
+struct EstimatedRAMAccumulator {
+    static let name = "ram (estimated)"
+    let power: Figure<Power>
+    private(set) var energy = Energy.zero
+    private var active = Energy.zero
+    private var process = Energy.zero
+
+    init(power: Figure<Power>) { self.power = power }
+
+    mutating func add(dt: Double, usedFraction: Double, treeFractionOfTotal: Double) {
+        let e = Energy(joules: power.value.watts * dt)
+        energy += e
+        active += e * usedFraction
+        process += e * treeFractionOfTotal
+    }
+
+    func component(duration: Duration) -> EnergyComponent {
+        EnergyComponent(
+            kind: .ram, name: Self.name, energy: energy, idleEnergy: energy - active,
+            processEnergy: min(process, active), meanPower: power.value, peakPower: power.value, method: power.method,
+            idleMethod: Method(.derived, "memory-not-in-use", detail: "share of RAM power for memory not in use (MemAvailable / MemTotal)"),
+            attributionMethod: Method(.derived, "rss-share", detail: "tree resident memory / host memory total per interval"))
+    }
+}
+
+/// MemTotal and MemAvailable from /proc/meminfo.
+struct MemoryInfo {
+    var total: UInt64
+    var available: UInt64
+
+    static func read(procRoot: String) -> MemoryInfo? {
+        guard let text = try? String(contentsOfFile: procRoot + "/meminfo", encoding: .utf8) else { return nil }
+        var total: UInt64?
+        var available: UInt64?
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count >= 2, let kb = UInt64(parts[1]) else { continue }
+            if parts[0] == "MemTotal:" { total = kb * 1024 }
+            if parts[0] == "MemAvailable:" { available = kb * 1024 }
+        }
+        guard let total else { return nil }
+        return MemoryInfo(total: total, available: available ?? total)
+    }
+}

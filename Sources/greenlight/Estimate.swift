@@ -1,0 +1,70 @@
+import ArgumentParser
+import GreenlightCore
+
+struct Estimate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Estimate the energy and carbon of a planned run without running it.",
+        discussion: """
+            From time: greenlight estimate --gpu H100 --count 8 --hours 100 [--utilization 0.8] [--country DEU] [--pue 1.2]
+            From compute: greenlight estimate --gpu H100 --count 8 --flops 6e21 [--mfu 0.4] [--precision bf16]
+            Training rule (FLOPs = 6·N·D): greenlight estimate --gpu A100 --count 64 --params 7e9 --tokens 2e12
+            Devices come from the bundled catalogue (vendor datasheets); the report is marked as an estimate.
+            """
+    )
+
+    @Option(name: [.customLong("gpu"), .customLong("device")], help: "Device model from the catalogue, e.g. H100, A100, L4, MI300X, EPYC 9654.")
+    var device: String
+
+    @Option(help: "Number of devices (default 1).")
+    var count: Int = 1
+
+    @Option(help: "Planned wall-clock hours.")
+    var hours: Double?
+
+    @Option(help: "Total floating-point operations of the job.")
+    var flops: Double?
+
+    @Option(help: "Model parameters N, for FLOPs = 6·N·D.")
+    var params: Double?
+
+    @Option(help: "Training tokens D, for FLOPs = 6·N·D.")
+    var tokens: Double?
+
+    @Option(help: "Mean device utilisation 0–1 (default 1.0, stated).")
+    var utilization: Double?
+
+    @Option(help: "Model FLOPs utilisation for compute-based estimates (default 0.4, stated).")
+    var mfu: Double?
+
+    @Option(help: "Precision of the FLOP rate: fp64, fp32, tf32, bf16, fp16, fp8 (default bf16).")
+    var precision: String?
+
+    @OptionGroup var location: LocationOptions
+    @OptionGroup var impact: ImpactOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        let ways = [hours != nil, flops != nil, params != nil || tokens != nil].filter { $0 }.count
+        guard ways == 1 else { throw ValidationError("give exactly one of --hours, --flops, or --params with --tokens") }
+        if (params == nil) != (tokens == nil) { throw ValidationError("--params and --tokens go together") }
+    }
+
+    func run() throws {
+        do {
+            let work: EstimateRequest.Work
+            if let hours { work = .hours(hours) } else if let flops { work = .flops(flops) } else { work = .training(parameters: params!, tokens: tokens!) }
+            let (pue, embodied, unit) = try impact.values()
+            let request = EstimateRequest(
+                device: device, count: count, work: work, utilization: utilization, mfu: mfu,
+                precision: try precision.map { try Precision(parsing: $0) }, pue: pue, location: try location.query(),
+                embodied: embodied, functionalUnit: unit)
+            let report = try Estimator.estimate(request)
+            try output.outputs.write(report)
+            if !output.quiet { printError(ReportSummary.render(report)) }
+        } catch let e as ValidationError {
+            throw e
+        } catch {
+            throw fail(error)
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import GreenlightCore
-import GreenlightMeter
-print("greenlight")
