@@ -56,7 +56,7 @@ for target in targets where target.name != "CGreenlightShims" {
 
 let package = Package(
     name: "Greenlight",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "greenlight", targets: ["greenlight"]),
         .library(name: "GreenlightCore", targets: ["GreenlightCore"]),

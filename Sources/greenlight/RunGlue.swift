@@ -1,3 +1,4 @@
+import Glibc
 import GreenlightCore
 import GreenlightMeter
 
@@ -5,6 +6,7 @@ import GreenlightMeter
 enum RunGlue {
     static func measure(_ command: [String], configuration: MeterConfiguration, timelinePath: String?) throws -> CommandRunner.Outcome {
         try configuration.validate()
+        unblockForwardedSignals()
         guard let timelinePath else {
             return try CommandRunner.run(command, configuration: configuration, adoptUnseenOrphans: true)
         }
@@ -22,6 +24,15 @@ enum RunGlue {
             throw error
         }
     }
+}
+
+/// A parent may start us with signals blocked (libdispatch worker threads block them, and spawned
+/// processes inherit the mask): forwarding would then never see SIGTERM or SIGINT.
+private func unblockForwardedSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signo in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2] { sigaddset(&set, signo) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
 
 /// The first timeline write error, set on the sampling thread and read after it ends.

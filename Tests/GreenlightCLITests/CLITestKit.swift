@@ -1,0 +1,48 @@
+import Foundation
+import GreenlightCore
+import GreenlightTestSupport
+import Testing
+
+/// Runs the `greenlight` binary built beside the test bundle.
+enum CLI {
+    static let binary: String = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("greenlight").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        for config in ["debug", "release"] {
+            let p = TestSupport.repositoryRoot.appendingPathComponent(".build/\(config)/greenlight").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return beside
+    }()
+
+    static func run(_ arguments: [String]) throws -> TestSupport.Result {
+        try TestSupport.run(binary, arguments)
+    }
+
+    static func report(at url: URL) throws -> Report {
+        try Report.decode(from: Data(contentsOf: url))
+    }
+}
+
+/// Validates a JSON file against docs/report.schema.json with Python's `jsonschema`, the reference
+/// implementation. Returns nil when valid, else the validator's message. Skips (returns nil) outside CI
+/// when Python or jsonschema is missing; CI installs it.
+func schemaViolation(of file: URL) throws -> String? {
+    guard let python = TestSupport.which("python3") else {
+        if TestSupport.inCI { return "python3 missing in CI" }
+        return nil
+    }
+    let schema = TestSupport.repositoryRoot.appendingPathComponent("docs/report.schema.json").path
+    let script = """
+        import json, sys
+        try:
+            import jsonschema
+        except ImportError:
+            print("NOJSONSCHEMA"); sys.exit(0)
+        jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))
+        print("OK")
+        """
+    let r = try TestSupport.run(python, ["-c", script, schema, file.path])
+    if r.stdout.contains("NOJSONSCHEMA") { return TestSupport.inCI ? "jsonschema missing in CI" : nil }
+    return r.status == 0 && r.stdout.contains("OK") ? nil : r.stderr
+}
