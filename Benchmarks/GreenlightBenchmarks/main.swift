@@ -62,12 +62,19 @@ let cpuModel = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
     .trimmingCharacters(in: .whitespaces) ?? "unknown"
 print("machine: \(cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs")
 
-// 1. Overhead at 10 Hz: CPU of `greenlight run` (and the idle `sleep`) over the wall time of the run.
-let sleeper = timed(["/bin/sleep", "1"])
-let overhead = timed([options.greenlight, "run", "--quiet", "--interval", "0.1", "--", "/bin/sleep", "\(options.seconds)"])
-let meterCPU = max(overhead.cpu - sleeper.cpu, 0)
-print(String(format: "overhead: greenlight run --interval 0.1 -- sleep %.0f: %.1f ms CPU over %.2f s wall = %.4f %% of one core (%.1f µs per sample)",
-             options.seconds, meterCPU * 1000, overhead.wall, meterCPU / overhead.wall * 100, meterCPU / (overhead.wall * 10) * 1e6))
+// 1. Overhead at 10 Hz: the marginal CPU of sampling, from two runs of different length, so that the
+// one-off start-up and report writing (measured separately below) cancel out.
+func meterRun(_ seconds: Double) -> (wall: Double, cpu: Double) {
+    let r = timed([options.greenlight, "run", "--quiet", "--interval", "0.1", "--", "/bin/sleep", "\(seconds)"])
+    return (r.wall, r.cpu)
+}
+let short = meterRun(2)
+let long = meterRun(2 + options.seconds)
+let marginalCPU = max(long.cpu - short.cpu, 0)
+let marginalWall = long.wall - short.wall
+print(String(format: "overhead: greenlight run --interval 0.1 -- sleep: %.1f ms CPU per %.2f s of sampling = %.4f %% of one core (%.1f µs per sample); whole %.0f s run incl. start-up: %.1f ms CPU = %.4f %%",
+             marginalCPU * 1000, marginalWall, marginalCPU / marginalWall * 100, marginalCPU / (marginalWall * 10) * 1e6,
+             long.wall, long.cpu * 1000, long.cpu / long.wall * 100))
 
 // 2. Start-up: wall time of `greenlight run -- true`, minus `true` alone.
 var withMeter: [Double] = []

@@ -198,7 +198,7 @@ public enum CodeCarbonCSV {
         var first = String(decoding: bytes, as: UTF8.self)
         if first.hasPrefix("\u{FEFF}") { first.removeFirst() }
         if first.hasSuffix("\r") { first.removeLast() }
-        return (CSVReader.rows(first).first ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+        return (CSVReader.rows(Data(first.utf8)).first ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {

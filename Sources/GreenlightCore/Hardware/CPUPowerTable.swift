@@ -47,39 +47,40 @@ public struct CPUPowerTable: Sendable {
         var hasDigitToken: Bool
     }
 
-    private let entries: [Entry]
-    private let byNormalizedName: [String: Int]
+    /// A table row as read: the name lower-cased (for the substring pre-filter) and its TDP.
+    struct Row: Sendable {
+        var name: String
+        var lowered: [UInt8]
+        var tdp: Double
+    }
+
+    private let rows: [Row]
 
     /// Number of models in the table.
-    public var count: Int { entries.count }
+    public var count: Int { rows.count }
 
     /// Reads a table in `cpu_power.csv` layout: a `Name,TDP` header, then one model per line (RFC 4180 quoting).
     ///
     /// Rows whose TDP is not a positive number are skipped (CodeCarbon 3.3.2 has five: four like `27.29.5`, one `0.0`).
+    /// Names are normalised lazily in ``match(modelName:)``, so that loading stays cheap at start-up.
     ///
     /// - Throws: ``GreenlightError`` when the `Name,TDP` header is missing.
     public init(csvData: Data) throws {
-        let text = String(decoding: csvData, as: UTF8.self)
-        var rows = CSVReader.rows(text)
-        guard let header = rows.first, header.count >= 2,
+        var csv = CSVReader.rows(csvData)
+        guard let header = csv.first, header.count >= 2,
               header[0].trimmingCharacters(in: .whitespaces).lowercased().hasSuffix("name"),
               header[1].trimmingCharacters(in: .whitespaces).lowercased() == "tdp" else {
             throw GreenlightError.invalidInput("CPU power table: expected a 'Name,TDP' header")
         }
-        rows.removeFirst()
-        var entries: [Entry] = []
-        var index: [String: Int] = [:]
-        for row in rows where row.count >= 2 && !row[0].isEmpty {
+        csv.removeFirst()
+        var rows: [Row] = []
+        rows.reserveCapacity(csv.count)
+        for row in csv where row.count >= 2 && !row[0].isEmpty {
             // CodeCarbon 3.3.2 has four old Celerons with two values run together ('27.29.5') and a 0 W Quark: skipped.
             guard let tdp = Double(row[1].trimmingCharacters(in: .whitespaces)), tdp.isFinite, tdp > 0 else { continue }
-            let norm = Self.normalize(row[0])
-            let tokens = norm.split(separator: " ").map(String.init)
-            if index[norm] == nil { index[norm] = entries.count }
-            entries.append(Entry(name: row[0], tdp: tdp, normalized: norm, tokens: Set(tokens),
-                                 hasDigitToken: tokens.contains(where: Self.hasDigit)))
+            rows.append(Row(name: row[0], lowered: Array(row[0].lowercased().utf8), tdp: tdp))
         }
-        self.entries = entries
-        self.byNormalizedName = index
+        self.rows = rows
     }
 
     /// The table entry for a CPU model name, or `nil` when the name does not identify a model in the table.
@@ -89,11 +90,19 @@ public struct CPUPowerTable: Sendable {
     public func match(modelName: String) -> CPUTDPMatch? {
         let norm = Self.normalize(modelName)
         guard !norm.isEmpty else { return nil }
-        if let i = byNormalizedName[norm] { return result(entries[i]) }
-
         let words = norm.split(separator: " ").map(String.init)
         let modelTokens = Set(words)
         let modelNumbers = modelTokens.filter(Self.hasDigit)
+        // Both rules need this token among the entry's normalised tokens, hence in its lower-cased name:
+        // normalise only the rows that contain it.
+        let key = Array((modelNumbers.max { $0.count < $1.count } ?? words.max { $0.count < $1.count }!).utf8)
+        let candidates = rows.lazy.filter { Self.contains($0.lowered, key) }.map { row -> Entry in
+            let n = Self.normalize(row.name)
+            let tokens = n.split(separator: " ").map(String.init)
+            return Entry(name: row.name, tdp: row.tdp, normalized: n, tokens: Set(tokens), hasDigitToken: tokens.contains(where: Self.hasDigit))
+        }
+        let entries = Array(candidates)
+        if let exact = entries.first(where: { $0.normalized == norm }) { return result(exact) }
         guard !modelNumbers.isEmpty else { return nil }
         var best: Entry?
         var tie = false
@@ -109,6 +118,18 @@ public struct CPUPowerTable: Sendable {
         }
         guard let best, !tie else { return nil }
         return result(best)
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+        let first = needle[0]
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// CodeCarbon's fallback for a CPU not in the table: 4 W per hardware thread (`DEFAULT_POWER_PER_CORE`).
@@ -134,73 +155,123 @@ public struct CPUPowerTable: Sendable {
     }
 
     /// The normal form both sides of a match are compared in.
+    ///
+    /// One pass over whitespace-separated tokens, no regular expressions: the whole table (~4,900 names) is
+    /// normalised at start-up, which must stay within a few milliseconds.
     static func normalize(_ name: String) -> String {
-        var s = name.lowercased()
-        for mark in ["(r)", "(tm)", "(c)", "®", "™"] {
-            s = s.replacingOccurrences(of: mark, with: " ")
+        let s = stripMarks(name.utf8.contains { $0 >= 0x80 } ? name.lowercased() : asciiLowercased(name))
+        let tokens = s.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        var out: [Substring] = []
+        out.reserveCapacity(tokens.count)
+        var i = 0
+        while i < tokens.count {
+            let t = tokens[i]
+            // Clock: "@ 2.90GHz", "@2.90GHz".
+            if t.hasPrefix("@") {
+                i += (t == "@" && i + 1 < tokens.count && isClock(tokens[i + 1])) ? 2 : 1
+                continue
+            }
+            // "13th Gen", "2nd Generation".
+            if isOrdinal(t), i + 1 < tokens.count, tokens[i + 1] == "gen" || tokens[i + 1] == "generation" {
+                i += 2
+                continue
+            }
+            // "8-Core", "dual-core", "64-Cores".
+            if isCoreCount(t) { i += 1; continue }
+            // "with Radeon Graphics", "w/ Radeon Pro Graphics", "with Radeon Vega 8 Graphics".
+            if t == "with" || t == "w/", i + 1 < tokens.count, tokens[i + 1] == "radeon",
+               let g = tokens[(i + 2)...].prefix(3).firstIndex(of: "graphics") {
+                i = g + 1
+                continue
+            }
+            if t == "cpu" || t == "processor" { i += 1; continue }
+            out.append(t)
+            i += 1
         }
-        let patterns = [
-            #"@\s*[0-9.]+\s*[gm]hz"#,                       // clock
-            #"\b[0-9]+(st|nd|rd|th)\s+gen(eration)?\b"#,     // "13th Gen"
-            #"\b([0-9]+|dual|quad|six|eight|ten|twelve|sixteen)-cores?\b"#,
-            #"\bw(ith|/)\s+radeon(\s+(pro|vega))?(\s+[0-9]+)?\s+graphics\b"#,
-            #"\b(cpu|processor)\b"#,
-        ]
-        for p in patterns {
-            s = s.replacingOccurrences(of: p, with: " ", options: .regularExpression)
+        return out.joined(separator: " ")
+    }
+
+    private static func asciiLowercased(_ s: String) -> String {
+        String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// Replaces `(r)`, `(tm)`, `(c)`, `®`, `™`, parentheses and commas with spaces, in one pass over UTF-8.
+    private static func stripMarks(_ s: String) -> String {
+        let b = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        func at(_ k: Int, _ pattern: [UInt8]) -> Bool {
+            k + pattern.count <= b.count && b[k..<(k + pattern.count)].elementsEqual(pattern)
         }
-        s = s.replacingOccurrences(of: #"[(),]"#, with: " ", options: .regularExpression)
-        return s.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        while i < b.count {
+            if at(i, Array("(tm)".utf8)) { out.append(0x20); i += 4; continue }
+            if at(i, Array("(r)".utf8)) || at(i, Array("(c)".utf8)) { out.append(0x20); i += 3; continue }
+            if at(i, [0xC2, 0xAE]) { out.append(0x20); i += 2; continue }          // ®
+            if at(i, [0xE2, 0x84, 0xA2]) { out.append(0x20); i += 3; continue }    // ™
+            let c = b[i]
+            out.append(c == 0x28 || c == 0x29 || c == 0x2C ? 0x20 : c)              // ( ) ,
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func isClock(_ t: Substring) -> Bool {
+        (t.hasSuffix("ghz") || t.hasSuffix("mhz")) && t.dropLast(3).allSatisfy { $0.isNumber || $0 == "." }
+    }
+
+    private static func isOrdinal(_ t: Substring) -> Bool {
+        guard t.count > 2, ["st", "nd", "rd", "th"].contains(String(t.suffix(2))) else { return false }
+        return t.dropLast(2).allSatisfy(\.isNumber)
+    }
+
+    private static let coreWords: Set<Substring> = ["dual", "quad", "six", "eight", "ten", "twelve", "sixteen"]
+
+    private static func isCoreCount(_ t: Substring) -> Bool {
+        guard let dash = t.firstIndex(of: "-") else { return false }
+        let head = t[..<dash], tail = t[t.index(after: dash)...]
+        guard tail == "core" || tail == "cores" else { return false }
+        return coreWords.contains(head) || (!head.isEmpty && head.allSatisfy(\.isNumber))
     }
 }
 
-/// A minimal RFC 4180 reader: quoted fields may hold commas, quotes (doubled) and line breaks.
+/// A minimal RFC 4180 reader over UTF-8 bytes: quoted fields may hold commas, quotes (doubled) and line breaks.
 enum CSVReader {
-    static func rows(_ text: String) -> [[String]] {
+    static func rows(_ data: Data) -> [[String]] {
         var rows: [[String]] = []
         var row: [String] = []
-        var field = ""
+        var field: [UInt8] = []
         var inQuotes = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func next() -> Unicode.Scalar? {
-            if let p = pending { pending = nil; return p }
-            return iterator.next()
+        let bytes = [UInt8](data)
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0   // BOM
+        func endField() {
+            row.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
         }
-        while let c = next() {
+        while i < bytes.count {
+            let c = bytes[i]
+            i += 1
             if inQuotes {
-                if c == "\"" {
-                    if let n = next() {
-                        if n == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = n }
-                    } else {
-                        inQuotes = false
-                    }
+                if c == 0x22 {
+                    if i < bytes.count && bytes[i] == 0x22 { field.append(0x22); i += 1 } else { inQuotes = false }
                 } else {
-                    field.unicodeScalars.append(c)
+                    field.append(c)
                 }
                 continue
             }
             switch c {
-            case "\"" where field.isEmpty:
-                inQuotes = true
-            case ",":
-                row.append(field)
-                field = ""
-            case "\r":
-                break
-            case "\n":
-                row.append(field)
+            case 0x22 where field.isEmpty: inQuotes = true
+            case 0x2C: endField()
+            case 0x0D: break
+            case 0x0A:
+                endField()
                 rows.append(row)
                 row = []
-                field = ""
-            case "\u{FEFF}" where rows.isEmpty && row.isEmpty && field.isEmpty:
-                break
-            default:
-                field.unicodeScalars.append(c)
+            default: field.append(c)
             }
         }
         if !field.isEmpty || !row.isEmpty {
-            row.append(field)
+            endField()
             rows.append(row)
         }
         return rows

@@ -24,10 +24,12 @@ public struct HostCPUTimes: Sendable, Hashable {
     /// - Returns: The cumulative times, converted from clock ticks with `sysconf(_SC_CLK_TCK)`.
     /// - Throws: ``GreenlightError`` when /proc/stat cannot be read or has no `cpu` line.
     public static func read(procRoot: String = "/proc") throws -> HostCPUTimes {
-        guard let text = ProcFS.readString("\(procRoot)/stat", sizeHint: 8192) else {
+        // The aggregate `cpu` line comes first; the rest (per-CPU lines, the long `intr` line) is not needed.
+        guard let bytes = ProcFS.readPrefix("\(procRoot)/stat", limit: 512) else {
             throw GreenlightError.io("cannot read \(procRoot)/stat: host CPU utilisation is unavailable")
         }
-        guard let times = parse(text) else {
+        let firstLine = bytes.prefix { $0 != 0x0A }
+        guard let times = parse(String(decoding: firstLine, as: UTF8.self)) ?? parse(ProcFS.readString("\(procRoot)/stat", sizeHint: 8192) ?? "") else {
             throw GreenlightError.unsupported("\(procRoot)/stat has no readable aggregate `cpu` line")
         }
         return times

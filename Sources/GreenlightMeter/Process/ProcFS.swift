@@ -32,6 +32,22 @@ enum ProcFS {
         return bytes
     }
 
+    /// At most the first `limit` bytes of a file, in one read(2): for files whose useful part is at the top
+    /// (/proc/stat's aggregate `cpu` line, /proc/meminfo's first lines), so the rest is never formatted.
+    static func readPrefix(_ path: String, limit: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: limit)
+        var n: Int
+        repeat {
+            n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress!, limit) }
+        } while n < 0 && errno == EINTR
+        guard n >= 0 else { return nil }
+        bytes.removeSubrange(n...)
+        return bytes
+    }
+
     /// The whole content of a file as UTF-8 text (invalid bytes repaired), or `nil`.
     static func readString(_ path: String, sizeHint: Int = 4096) -> String? {
         readBytes(path, sizeHint: sizeHint).map { String(decoding: $0, as: UTF8.self) }

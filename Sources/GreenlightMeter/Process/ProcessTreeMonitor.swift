@@ -159,8 +159,26 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
             processCount: pids.count, pids: pids)
     }
 
+    /// Samples left before the next look at this process's own children (see ``adoptedOrphans()``).
+    private var orphanCheckCountdown = 0
+    private var cachedOrphans: [Int32] = []
+
     /// Children of this process that belong to the tree; zombies among them are reaped when we own the root.
+    ///
+    /// Listing our own children means reading one file per thread of this process, the costliest part of a
+    /// sample; it is done every 10th sample and the list reused in between. Nothing is lost: an orphan's
+    /// counters are cumulative, and one that dies in between stays a zombie until the next look reaps it.
     private func adoptedOrphans() -> [Int32] {
+        if orphanCheckCountdown > 0 {
+            orphanCheckCountdown -= 1
+            return cachedOrphans
+        }
+        orphanCheckCountdown = 9
+        cachedOrphans = findAdoptedOrphans()
+        return cachedOrphans
+    }
+
+    private func findAdoptedOrphans() -> [Int32] {
         var result: [Int32] = []
         let claimAll = adoptUnseenOrphans && child != nil
         for pid in children(of: ownPID, threads: Int.max) where pid != rootPID {

@@ -25,6 +25,8 @@ final class MeterSession {
     private(set) var startDate = Date()
     private var lastTime: ContinuousClock.Instant
     private var lastHost: HostCPUTimes?
+    private let hostClock: HostCPUClock
+    private var memory: MemoryInfo?
     private var lastTree: ProcessTreeSample?
     private var lastReadings: [[Energy]] = []
     private(set) var sampleCount = 0
@@ -39,6 +41,7 @@ final class MeterSession {
         self.monitor = monitor
         self.procRoot = procRoot
         self.interval = interval
+        hostClock = HostCPUClock(procRoot: procRoot)
         let now = clock.now
         start = now
         lastTime = now
@@ -54,7 +57,8 @@ final class MeterSession {
         startDate = Date()
         start = clock.now
         lastTime = start
-        lastHost = try? HostCPUTimes.read(procRoot: procRoot)
+        lastHost = hostClock.read()
+        memory = MemoryInfo.read(procRoot: procRoot)
         lastTree = monitor.sample()
         lastReadings = plan.sources.map { readSource($0) }
     }
@@ -64,7 +68,7 @@ final class MeterSession {
     func tick() -> TimelineSample {
         let now = clock.now
         let dt = (now - lastTime).seconds
-        let host = try? HostCPUTimes.read(procRoot: procRoot)
+        let host = hostClock.read()
         let tree = monitor.sample()
         let readings = plan.sources.map { readSource($0) }
 
@@ -78,7 +82,10 @@ final class MeterSession {
             let treeDelta = (tree.cpuTime - (lastTree?.cpuTime ?? .zero)).seconds
             if busy > 0 { cpuShare = min(max(treeDelta / busy, 0), 1) } else if treeDelta > 0 { cpuShare = 1 }
         }
-        let memory = MemoryInfo.read(procRoot: procRoot)
+        // Memory in use changes slowly and /proc/meminfo is costly to generate: refresh it once a second.
+        if sampleCount % max(1, Int((1 / interval.seconds).rounded())) == 0 {
+            memory = MemoryInfo.read(procRoot: procRoot) ?? memory
+        }
         let usedBytes = memory.map { Double($0.total - min($0.available, $0.total)) } ?? 0
         let memShare = usedBytes > 0 ? min(Double(tree.rssBytes) / usedBytes, 1) : 0
         let usedFraction = memory.map { $0.total > 0 ? usedBytes / Double($0.total) : 0 } ?? 0
@@ -281,20 +288,59 @@ struct EstimatedRAMAccumulator {
     }
 }
 
+/// Host CPU busy and total time, from the cheapest file that has them.
+///
+/// /proc/uptime gives wall time and idle time summed over CPUs in two short numbers; busy = CPUs × wall − idle.
+/// /proc/stat has the same information per state, but the kernel formats the whole file (every CPU and every
+/// interrupt counter) on each read, several times the cost of the rest of a sample. /proc/stat is the
+/// fallback when /proc/uptime cannot be read. (Both count iowait as not busy; /proc/uptime counts steal as busy.)
+struct HostCPUClock {
+    let procRoot: String
+    let useUptime: Bool
+    let cpus: Double
+
+    init(procRoot: String) {
+        self.procRoot = procRoot
+        cpus = Double(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
+        useUptime = Self.uptime(procRoot: procRoot) != nil
+    }
+
+    func read() -> HostCPUTimes? {
+        if useUptime, let (up, idle) = Self.uptime(procRoot: procRoot) {
+            let total = up * cpus
+            return HostCPUTimes(busy: .seconds(max(total - idle, 0)), total: .seconds(total))
+        }
+        return try? HostCPUTimes.read(procRoot: procRoot)
+    }
+
+    static func uptime(procRoot: String) -> (Double, Double)? {
+        guard let bytes = ProcFS.readPrefix(procRoot + "/uptime", limit: 128) else { return nil }
+        let fields = bytes.split { $0 == 0x20 || $0 == 0x0A }
+        guard fields.count >= 2,
+              let up = Double(String(decoding: fields[0], as: UTF8.self)),
+              let idle = Double(String(decoding: fields[1], as: UTF8.self)) else { return nil }
+        return (up, idle)
+    }
+}
+
 /// MemTotal and MemAvailable from /proc/meminfo.
 struct MemoryInfo {
     var total: UInt64
     var available: UInt64
 
     static func read(procRoot: String) -> MemoryInfo? {
-        guard let text = try? String(contentsOfFile: procRoot + "/meminfo", encoding: .utf8) else { return nil }
+        // MemTotal and MemAvailable are the first and third lines; 512 bytes hold them on every kernel.
+        guard let bytes = ProcFS.readPrefix(procRoot + "/meminfo", limit: 512) else { return nil }
         var total: UInt64?
         var available: UInt64?
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard parts.count >= 2, let kb = UInt64(parts[1]) else { continue }
-            if parts[0] == "MemTotal:" { total = kb * 1024 }
-            if parts[0] == "MemAvailable:" { available = kb * 1024 }
+        for line in bytes.split(separator: 0x0A) {
+            let isTotal = line.starts(with: Array("MemTotal:".utf8))
+            let isAvailable = line.starts(with: Array("MemAvailable:".utf8))
+            guard isTotal || isAvailable else { continue }
+            var kb: UInt64 = 0
+            for c in line where c >= 0x30 && c <= 0x39 { kb = kb &* 10 &+ UInt64(c - 0x30) }
+            if isTotal { total = kb * 1024 } else { available = kb * 1024 }
+            if total != nil && available != nil { break }
         }
         guard let total else { return nil }
         return MemoryInfo(total: total, available: available ?? total)
