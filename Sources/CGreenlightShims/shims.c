@@ -193,3 +193,12 @@ int greenlight_wcoredump(int status) {
     return (status & 0x80) ? 1 : 0;
 #endif
 }
+
+/* ---- procfs detection ------------------------------------------------------------------- */
+
+#include <sys/vfs.h>
+
+int greenlight_is_procfs(int fd) {
+    struct statfs fs;
+    return fstatfs(fd, &fs) == 0 && fs.f_type == 0x9fa0 ? 1 : 0;
+}

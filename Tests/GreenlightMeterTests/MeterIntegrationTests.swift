@@ -52,7 +52,7 @@ struct MeterIntegrationTests {
         config.enableNVML = false
         config.interval = .milliseconds(20)
         config.location = .explicit(CarbonIntensity(gramsPerKilowattHour: 100))
-        let outcome = try CommandRunner.run(["/bin/sleep", "0.5"], configuration: config)
+        let outcome = try CommandRunner.run(["/bin/sleep", "0.5"], configuration: config, forwardSignals: false)
         let energy = try #require(outcome.report.energy)
         let cpu = try #require(energy.components.first { $0.kind == .cpu })
         #expect(cpu.method.label == "measured:rapl")

@@ -23,3 +23,37 @@ struct ProcessHostTests {
         if let model = facts.cpuModel { #expect(!model.isEmpty) }
     }
 }
+
+@Suite("ProcFileCache")
+struct ProcFileCacheTests {
+    @Test("a regular file is read afresh each time, so a fixture replaced by rename is seen")
+    func rereadsChangedFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gl-cache-\(UUID().uuidString)").path
+        defer { unlink(path) }
+        try "first line, longer\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let cache = ProcFileCache()
+        #expect(cache.read(path, sizeHint: 4).map { String(decoding: $0, as: UTF8.self) } == "first line, longer\n")
+        try "second\n".write(toFile: path, atomically: true, encoding: .utf8)   // new inode
+        #expect(cache.read(path).map { String(decoding: $0, as: UTF8.self) } == "second\n")
+        #expect(cache.openCount == 0)
+        // procfs files are kept open and re-read.
+        #expect(cache.read("/proc/self/stat") != nil)
+        #expect(cache.read("/proc/self/stat") != nil)
+        #expect(cache.openCount == 1)
+    }
+
+    @Test("a process's stat stops reading once it has gone, and unused descriptors are swept")
+    func goneProcessAndSweep() throws {
+        let child = try ChildProcess.spawn(["/bin/sleep", "5"], forwardSignals: false, becomeSubreaper: false)
+        let cache = ProcFileCache()
+        #expect(cache.read("/proc/\(child.pid)/stat") != nil)
+        child.sendSignal(SIGKILL)
+        _ = child.waitForExit(timeout: .seconds(5))
+        #expect(cache.read("/proc/\(child.pid)/stat") == nil)
+        #expect(cache.read("/proc/self/stat") != nil)
+        cache.sweep()           // self was used since the last sweep: kept
+        #expect(cache.openCount == 1)
+        cache.sweep()           // not used since: closed
+        #expect(cache.openCount == 0)
+    }
+}

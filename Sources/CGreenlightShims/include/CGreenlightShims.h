@@ -71,4 +71,7 @@ int greenlight_wcoredump(int status);
 }
 #endif
 
+/* 1 when fd is a file on procfs (PROC_SUPER_MAGIC), whose content is regenerated on each read; else 0. */
+int greenlight_is_procfs(int fd);
+
 #endif

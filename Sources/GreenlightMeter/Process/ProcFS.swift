@@ -1,3 +1,5 @@
+import CGreenlightShims
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -106,5 +108,80 @@ enum ProcFS {
         let seconds = Int64(ticks) / hz
         let remainder = Int64(ticks) % hz
         return .seconds(seconds) + .nanoseconds(remainder * 1_000_000_000 / hz)
+    }
+}
+
+/// Open descriptors of the /proc files read at every sample, re-read with pread(2) at offset 0.
+///
+/// Opening a /proc file (a path walk, a new file object) costs more than generating its few bytes, so
+/// the sampler keeps descriptors open between samples. /proc files are regenerated on every read from
+/// offset 0. A descriptor of a process that has gone fails with ESRCH and is reopened by path once, which
+/// is exactly what a fresh open would have seen. Descriptors not used since the previous ``sweep()`` are
+/// closed, so exited processes do not pile up. Used from one thread at a time.
+package final class ProcFileCache {
+    private var entries: [String: (fd: Int32, used: Bool)] = [:]
+
+    package init() {}
+
+    deinit {
+        for entry in entries.values { close(entry.fd) }
+    }
+
+    /// The whole content of `path`, or `nil` when it cannot be opened or read.
+    package func read(_ path: String, sizeHint: Int = 1024) -> [UInt8]? {
+        if let entry = entries[path] {
+            if let bytes = Self.readAll(entry.fd, sizeHint: sizeHint) {
+                entries[path]?.used = true
+                return bytes
+            }
+            close(entry.fd)
+            entries[path] = nil
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        guard let bytes = Self.readAll(fd, sizeHint: sizeHint) else {
+            close(fd)
+            return nil
+        }
+        // Only procfs regenerates content on every read; a regular file (a test fixture replaced by
+        // rename, say) must be opened afresh to see its new version.
+        if greenlight_is_procfs(fd) == 1 {
+            entries[path] = (fd, true)
+        } else {
+            close(fd)
+        }
+        return bytes
+    }
+
+    /// Closes the descriptors not read since the previous sweep.
+    package func sweep() {
+        for (path, entry) in entries {
+            if entry.used {
+                entries[path]?.used = false
+            } else {
+                close(entry.fd)
+                entries[path] = nil
+            }
+        }
+    }
+
+    /// Number of open descriptors (for tests).
+    package var openCount: Int { entries.count }
+
+    private static func readAll(_ fd: Int32, sizeHint: Int) -> [UInt8]? {
+        var capacity = max(sizeHint, 64)
+        while true {
+            var bytes = [UInt8](repeating: 0, count: capacity)
+            var n: Int
+            repeat {
+                n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, capacity, 0) }
+            } while n < 0 && errno == EINTR
+            guard n >= 0 else { return nil }
+            if n < capacity {
+                bytes.removeSubrange(n...)
+                return bytes
+            }
+            capacity *= 2   // did not fit: read again from the start with room to spare
+        }
     }
 }

@@ -118,7 +118,10 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
     private func takeSample() -> ProcessTreeSample {
         generation += 1
         scan = nil
-        defer { scan = nil }
+        defer {
+            scan = nil
+            files.sweep()
+        }
 
         // Orphans first: reaping a zombie moves its time into the reaped total read just after.
         let orphans = rootPID == ownPID ? [] : adoptedOrphans()
@@ -159,26 +162,11 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
             processCount: pids.count, pids: pids)
     }
 
-    /// Samples left before the next look at this process's own children (see ``adoptedOrphans()``).
-    private var orphanCheckCountdown = 0
-    private var cachedOrphans: [Int32] = []
+    /// Descriptors of the stat and children files kept open between samples.
+    private let files = ProcFileCache()
 
     /// Children of this process that belong to the tree; zombies among them are reaped when we own the root.
-    ///
-    /// Listing our own children means reading one file per thread of this process, the costliest part of a
-    /// sample; it is done every 10th sample and the list reused in between. Nothing is lost: an orphan's
-    /// counters are cumulative, and one that dies in between stays a zombie until the next look reaps it.
     private func adoptedOrphans() -> [Int32] {
-        if orphanCheckCountdown > 0 {
-            orphanCheckCountdown -= 1
-            return cachedOrphans
-        }
-        orphanCheckCountdown = 9
-        cachedOrphans = findAdoptedOrphans()
-        return cachedOrphans
-    }
-
-    private func findAdoptedOrphans() -> [Int32] {
         var result: [Int32] = []
         let claimAll = adoptUnseenOrphans && child != nil
         for pid in children(of: ownPID, threads: Int.max) where pid != rootPID {
@@ -221,7 +209,7 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
 
     private func readStat(_ pid: Int32) -> ProcStat? {
         if let scan { return scan.stats[pid] }
-        guard let bytes = ProcFS.readBytes("\(procRoot)/\(pid)/stat", sizeHint: 512) else { return nil }
+        guard let bytes = files.read("\(procRoot)/\(pid)/stat", sizeHint: 512) else { return nil }
         return ProcStat.parse(bytes)
     }
 
@@ -235,7 +223,7 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
             var result: [Int32] = []
             var anyRead = false
             for tid in tids {
-                if let bytes = ProcFS.readBytes("\(base)/\(tid)/children", sizeHint: 256) {
+                if let bytes = files.read("\(base)/\(tid)/children", sizeHint: 256) {
                     anyRead = true
                     result.append(contentsOf: ProcFS.parsePIDList(bytes))
                 }

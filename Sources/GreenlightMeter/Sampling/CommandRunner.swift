@@ -19,11 +19,14 @@ public enum CommandRunner {
     ///   - plan: Sources discovered beforehand (``PowerPlan/resolve(_:)``); discovered now when `nil`.
     ///   - adoptUnseenOrphans: Also claim children of this process that the tree orphaned before any sample saw
     ///     them. Right for a process that runs nothing else (the CLI); leave `false` in a process with other children.
+    ///   - forwardSignals: Forward SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 received by this process to
+    ///     the command while it runs (process-wide handlers, restored afterwards).
     ///   - onSample: Called after every sample, on the calling thread (for `--timeline`).
     /// - Returns: The report and the exit status.
     /// - Throws: ``SpawnError`` when the command cannot be started; ``GreenlightError`` for bad configuration.
     public static func run(
         _ argv: [String], configuration: MeterConfiguration, plan: PowerPlan? = nil, adoptUnseenOrphans: Bool = false,
+        forwardSignals: Bool = true,
         onSample: ((TimelineSample) -> Void)? = nil
     ) throws -> Outcome {
         try configuration.validate()
@@ -31,7 +34,7 @@ public enum CommandRunner {
         _ = try GridIntensityDatabase.bundled.lookup(configuration.location)
         let plan = plan ?? PowerPlan.resolve(configuration)
 
-        let child = try ChildProcess.spawn(argv)
+        let child = try ChildProcess.spawn(argv, forwardSignals: forwardSignals)
         let monitor = ProcessTreeMonitor(root: child, procRoot: configuration.procRoot, adoptUnseenOrphans: adoptUnseenOrphans)
         let session = MeterSession(plan: plan, monitor: monitor, procRoot: configuration.procRoot, interval: configuration.interval)
         session.begin()
@@ -42,8 +45,7 @@ public enum CommandRunner {
         while exit == nil {
             let wait = max(next - clock.now, .zero)
             exit = child.waitForExit(timeout: wait)
-            let sample = session.tick()
-            onSample?(sample)
+            if let sample = session.tick(timeline: onSample != nil) { onSample?(sample) }
             // Keep a fixed cadence; skip missed ticks rather than bursting.
             next += configuration.interval
             let now = clock.now

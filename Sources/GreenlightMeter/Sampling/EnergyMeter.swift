@@ -60,7 +60,7 @@ public final class EnergyMeter: Sendable {
                 _ = wake.wait(timeout: .now() + .nanoseconds(Int(interval.seconds * 1e9)))
                 let sample = box.value.tick()
                 let stop = state.withLock { s in
-                    s.samples.append(sample)
+                    if let sample { s.samples.append(sample) }
                     return s.stopRequested
                 }
                 if stop { break }

@@ -64,8 +64,11 @@ final class MeterSession {
     }
 
     /// Takes one sample and accounts the interval since the previous one.
+    ///
+    /// - Parameter timeline: Whether to build the ``TimelineSample`` (per-component dictionaries cost
+    ///   allocations at every tick; without `--timeline` nobody reads them).
     @discardableResult
-    func tick() -> TimelineSample {
+    func tick(timeline: Bool = true) -> TimelineSample? {
         let now = clock.now
         let dt = (now - lastTime).seconds
         let host = hostClock.read()
@@ -112,22 +115,28 @@ final class MeterSession {
                     share = gpuIndex < gpuPIDs.count && !gpuPIDs[gpuIndex].isDisjoint(with: treePIDs) ? 1 : 0
                 }
                 channels[index].add(energy: delta, dt: dt, share: share, fullInterval: dt >= interval.seconds * 0.5)
-                watts[channel.name] = dt > 0 ? delta.joules / dt : 0
-                joules[channel.name] = channels[index].energy.joules
+                if timeline {
+                    watts[channel.name] = dt > 0 ? delta.joules / dt : 0
+                    joules[channel.name] = channels[index].energy.joules
+                }
                 index += 1
             }
         }
         if var cpu = cpuEstimate {
             cpu.add(dt: dt, utilization: hostUtil, share: cpuShare)
-            watts[EstimatedCPUAccumulator.name] = cpu.lastPower.watts
-            joules[EstimatedCPUAccumulator.name] = cpu.energy.joules
+            if timeline {
+                watts[EstimatedCPUAccumulator.name] = cpu.lastPower.watts
+                joules[EstimatedCPUAccumulator.name] = cpu.energy.joules
+            }
             cpuEstimate = cpu
         }
         if var ram = ramEstimate {
             ram.add(dt: dt, usedFraction: usedFraction, treeFractionOfTotal: memory.map {
                 $0.total > 0 ? min(Double(tree.rssBytes) / Double($0.total), usedFraction) : 0 } ?? 0)
-            watts[EstimatedRAMAccumulator.name] = ram.power.value.watts
-            joules[EstimatedRAMAccumulator.name] = ram.energy.joules
+            if timeline {
+                watts[EstimatedRAMAccumulator.name] = ram.power.value.watts
+                joules[EstimatedRAMAccumulator.name] = ram.energy.joules
+            }
             ramEstimate = ram
         }
 
@@ -139,6 +148,7 @@ final class MeterSession {
         if host != nil { lastHost = host }
         lastTree = tree
         lastReadings = readings
+        guard timeline else { return nil }
         return TimelineSample(
             t: (now - start).seconds, dt: dt, hostCPU: hostUtil, treeCPUSeconds: tree.cpuTime.seconds,
             treeShare: cpuShare, rssBytes: tree.rssBytes, threads: tree.threads, processes: tree.processCount,
@@ -296,25 +306,26 @@ struct EstimatedRAMAccumulator {
 /// fallback when /proc/uptime cannot be read. (Both count iowait as not busy; /proc/uptime counts steal as busy.)
 struct HostCPUClock {
     let procRoot: String
-    let useUptime: Bool
     let cpus: Double
+    private let files = ProcFileCache()
+    private var useUptime = false
 
     init(procRoot: String) {
         self.procRoot = procRoot
         cpus = Double(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
-        useUptime = Self.uptime(procRoot: procRoot) != nil
+        useUptime = uptime() != nil
     }
 
     func read() -> HostCPUTimes? {
-        if useUptime, let (up, idle) = Self.uptime(procRoot: procRoot) {
+        if useUptime, let (up, idle) = uptime() {
             let total = up * cpus
             return HostCPUTimes(busy: .seconds(max(total - idle, 0)), total: .seconds(total))
         }
         return try? HostCPUTimes.read(procRoot: procRoot)
     }
 
-    static func uptime(procRoot: String) -> (Double, Double)? {
-        guard let bytes = ProcFS.readPrefix(procRoot + "/uptime", limit: 128) else { return nil }
+    private func uptime() -> (Double, Double)? {
+        guard let bytes = files.read(procRoot + "/uptime", sizeHint: 128) else { return nil }
         let fields = bytes.split { $0 == 0x20 || $0 == 0x0A }
         guard fields.count >= 2,
               let up = Double(String(decoding: fields[0], as: UTF8.self)),
