@@ -1,5 +1,5 @@
-// Measures the meter's own cost: CPU used by `greenlight run` while it samples an idle command, and the
-// start-up latency of `greenlight run -- true`. Usage (release build, figures go to docs/PERFORMANCE.md):
+// Measures the meter's own cost: CPU used by `greenlight run` while it samples an idle command (its threads'
+// on-CPU time from schedstat, start-up excluded), and the start-up latency of `greenlight run -- true`. Usage (release build, figures go to docs/PERFORMANCE.md):
 //
 //   swift build -c release && .build/release/GreenlightBenchmarks [--seconds 20] [--runs 30]
 //
@@ -62,19 +62,41 @@ let cpuModel = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
     .trimmingCharacters(in: .whitespaces) ?? "unknown"
 print("machine: \(cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs")
 
-// 1. Overhead at 10 Hz: the marginal CPU of sampling, from two runs of different length, so that the
-// one-off start-up and report writing (measured separately below) cancel out.
-func meterRun(_ seconds: Double) -> (wall: Double, cpu: Double) {
-    let r = timed([options.greenlight, "run", "--quiet", "--interval", "0.1", "--", "/bin/sleep", "\(seconds)"])
-    return (r.wall, r.cpu)
+// 1. Overhead at 10 Hz: on-CPU time of every greenlight thread (/proc/PID/task/*/schedstat, in ns) read
+// twice while it samples an idle `sleep`, after start-up and before the report: only the sampling counts.
+func onCPUNanoseconds(_ pid: pid_t) -> UInt64 {
+    guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return 0 }
+    var sum: UInt64 = 0
+    for tid in tasks {
+        if let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/schedstat", encoding: .utf8),
+           let first = text.split(separator: " ").first, let ns = UInt64(first) {
+            sum += ns
+        }
+    }
+    return sum
 }
-let short = meterRun(2)
-let long = meterRun(2 + options.seconds)
-let marginalCPU = max(long.cpu - short.cpu, 0)
-let marginalWall = long.wall - short.wall
-print(String(format: "overhead: greenlight run --interval 0.1 -- sleep: %.1f ms CPU per %.2f s of sampling = %.4f %% of one core (%.1f µs per sample); whole %.0f s run incl. start-up: %.1f ms CPU = %.4f %%",
-             marginalCPU * 1000, marginalWall, marginalCPU / marginalWall * 100, marginalCPU / (marginalWall * 10) * 1e6,
-             long.wall, long.cpu * 1000, long.cpu / long.wall * 100))
+
+func samplingOverhead(seconds: Double) -> (cpu: Double, wall: Double) {
+    var pid: pid_t = 0
+    let argv = [options.greenlight, "run", "--quiet", "--interval", "0.1", "--", "/bin/sleep", "\(seconds + 4)"]
+    let cargs = argv.map { strdup($0) } + [nil]
+    defer { cargs.forEach { free($0) } }
+    guard posix_spawn(&pid, argv[0], nil, nil, cargs, environ) == 0 else { fatalError("cannot spawn greenlight") }
+    Thread.sleep(forTimeInterval: 2)
+    let clock = ContinuousClock()
+    let t0 = clock.now
+    let c0 = onCPUNanoseconds(pid)
+    Thread.sleep(forTimeInterval: seconds)
+    let c1 = onCPUNanoseconds(pid)
+    let wall = (clock.now - t0).seconds
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    return (Double(c1 - c0) / 1e9, wall)
+}
+
+let overhead = samplingOverhead(seconds: options.seconds)
+print(String(format: "overhead: greenlight run --interval 0.1 -- sleep: %.2f ms on-CPU over %.2f s of sampling = %.4f %% of one core (%.1f µs per sample)",
+             overhead.cpu * 1000, overhead.wall, overhead.cpu / overhead.wall * 100, overhead.cpu / (overhead.wall * 10) * 1e6))
 
 // 2. Start-up: wall time of `greenlight run -- true`, minus `true` alone.
 var withMeter: [Double] = []

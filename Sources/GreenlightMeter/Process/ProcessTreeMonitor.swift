@@ -169,7 +169,9 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
     private func adoptedOrphans() -> [Int32] {
         var result: [Int32] = []
         let claimAll = adoptUnseenOrphans && child != nil
-        for pid in children(of: ownPID, threads: Int.max) where pid != rootPID {
+        // Orphans re-parent to the subreaper's thread-group leader while it lives (the kernel's
+        // find_alive_thread starts there), so its children file is enough: no listing of our threads.
+        for pid in children(of: ownPID, threads: 1) where pid != rootPID {
             let known = seen[pid]
             guard known != nil || claimAll, let stat = readStat(pid) else { continue }
             if claimAll {
