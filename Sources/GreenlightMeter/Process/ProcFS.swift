@@ -13,8 +13,13 @@ import Musl
 enum ProcFS {
     /// The whole content of a file, or `nil` when it cannot be opened or read (e.g. the process is gone).
     static func readBytes(_ path: String, sizeHint: Int = 1024) -> [UInt8]? {
+        try? readAll(path, sizeHint: sizeHint).get()
+    }
+
+    /// The whole content of a file, or the `errno` of the failed `open` or `read`.
+    static func readAll(_ path: String, sizeHint: Int = 1024) -> Result<[UInt8], SysfsReadError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return .failure(SysfsReadError(code: errno)) }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: max(sizeHint, 64))
         var count = 0
@@ -25,13 +30,13 @@ enum ProcFS {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                return nil  // ESRCH for a process that died while we read
+                return .failure(SysfsReadError(code: errno))  // ESRCH for a process that died while we read
             }
             if n == 0 { break }
             count += n
         }
         bytes.removeSubrange(count...)
-        return bytes
+        return .success(bytes)
     }
 
     /// At most the first `limit` bytes of a file, in one read(2): for files whose useful part is at the top

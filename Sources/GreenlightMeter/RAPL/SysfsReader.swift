@@ -36,25 +36,8 @@ package struct SysfsReader: Sendable {
 
     /// Reads with `open`/`read`, `O_CLOEXEC` so a concurrently spawned command never inherits the descriptor.
     package static let system = SysfsReader { path in
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(SysfsReadError(code: errno)) }
-        defer { close(fd) }
         // sysfs attributes are at most a page; counters are about 20 bytes.
-        var bytes = [UInt8](repeating: 0, count: 256)
-        var count = 0
-        while true {
-            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-            let n = bytes.withUnsafeMutableBytes { raw in
-                read(fd, raw.baseAddress! + count, raw.count - count)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(SysfsReadError(code: errno))
-            }
-            if n == 0 { break }
-            count += n
-        }
-        return .success(String(decoding: bytes[..<count], as: UTF8.self))
+        ProcFS.readAll(path, sizeHint: 256).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 
