@@ -2,6 +2,8 @@
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
 
 var targets: [Target] = [
     // Units, the report model, bundled grid/hardware data, SCI maths, exporters. No I/O with the OS.
@@ -16,10 +18,15 @@ var targets: [Target] = [
         name: "GreenlightMeter",
         dependencies: ["GreenlightCore", "CGreenlightShims"]
     ),
+    // Privacy: Fernet encryption (and, later, the rest of the privacy pillar).
+    .target(
+        name: "GreenlightPrivacy",
+        dependencies: ["GreenlightCore", crypto, cryptoExtras]
+    ),
     // The thin CLI: parses arguments, calls the libraries.
     .executableTarget(
         name: "greenlight",
-        dependencies: ["GreenlightCore", "GreenlightMeter", argumentParser]
+        dependencies: ["GreenlightCore", "GreenlightMeter", "GreenlightPrivacy", argumentParser]
     ),
     .executableTarget(
         name: "GreenlightBenchmarks",
@@ -42,6 +49,10 @@ var targets: [Target] = [
         resources: [.copy("Fixtures")]
     ),
     .testTarget(
+        name: "GreenlightPrivacyTests",
+        dependencies: ["GreenlightPrivacy", "GreenlightCore", "GreenlightTestSupport"]
+    ),
+    .testTarget(
         name: "GreenlightCLITests",
         dependencies: ["GreenlightCore", "GreenlightTestSupport"]
     ),
@@ -61,9 +72,11 @@ let package = Package(
         .executable(name: "greenlight", targets: ["greenlight"]),
         .library(name: "GreenlightCore", targets: ["GreenlightCore"]),
         .library(name: "GreenlightMeter", targets: ["GreenlightMeter"]),
+        .library(name: "GreenlightPrivacy", targets: ["GreenlightPrivacy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]
