@@ -10,11 +10,11 @@ import _CryptoExtras
 /// The key is 32 url-safe base64-encoded bytes: the first 16 sign, the last 16 encrypt.
 /// Tokens interoperate with Python `cryptography.fernet.Fernet`.
 ///
-/// Every decryption failure — bad base64, wrong version, truncation, tampering, wrong key, expiry,
-/// a timestamp from the future — throws the same error, so failures reveal nothing.
+/// Every decryption failure — bad base64, wrong version, truncation, tampering, wrong key, and, when a TTL
+/// is given, expiry or a timestamp over 60 s in the future — throws the same error, so failures reveal nothing.
 public struct Fernet: Sendable {
     static let version: UInt8 = 0x80
-    /// Tokens stamped more than this many seconds in the future are rejected.
+    /// With a TTL, tokens stamped more than this many seconds in the future are rejected.
     static let maxClockSkew: Int64 = 60
     static let headerSize = 1 + 8 + 16
     static let macSize = 32
