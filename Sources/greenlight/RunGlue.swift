@@ -5,18 +5,19 @@ import GreenlightMeter
 /// Turns `run`'s flags into one library call, with the timeline file around it.
 enum RunGlue {
     static func measure(_ command: [String], configuration: MeterConfiguration, timelinePath: String?) throws -> CommandRunner.Outcome {
-        try configuration.validate()
         unblockForwardedSignals()
         guard let timelinePath else {
             return try CommandRunner.run(command, configuration: configuration, adoptUnseenOrphans: true)
         }
         let writer = try TimelineWriter(path: timelinePath)
-        let failure = FailureBox()
+        // onSample runs on this thread, between samples: a plain local records the first write error.
+        var writeError: (any Error)?
         do {
             let outcome = try CommandRunner.run(command, configuration: configuration, adoptUnseenOrphans: true) { sample in
-                do { try writer.append(sample) } catch { failure.error = error }
+                guard writeError == nil else { return }
+                do { try writer.append(sample) } catch { writeError = error }
             }
-            if let error = failure.error { writer.discard(); throw error }
+            if let writeError { throw writeError }
             try writer.finish()
             return outcome
         } catch {
@@ -33,9 +34,4 @@ private func unblockForwardedSignals() {
     sigemptyset(&set)
     for signo in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2] { sigaddset(&set, signo) }
     pthread_sigmask(SIG_UNBLOCK, &set, nil)
-}
-
-/// The first timeline write error, set on the sampling thread and read after it ends.
-private final class FailureBox: @unchecked Sendable {
-    var error: (any Error)?
 }

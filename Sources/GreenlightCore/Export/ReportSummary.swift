@@ -19,7 +19,7 @@ public enum ReportSummary {
         }
         if let p = report.process {
             out.append("  process  CPU \(Format.duration(p.cpuTime)) (user \(Format.duration(p.userCPU)), system \(Format.duration(p.systemCPU))), "
-                + "peak RSS \(Format.bytes(Double(p.peakRSSBytes))), \(p.processesSeen) process(es) seen")
+                + "peak RSS \(Format.bytes(Double(p.peakRSSBytes))), \(p.processesSeen) process(es) seen  [\(p.method.label)]")
         }
         if let e = report.energy {
             let tree = report.kind == .estimate ? "workload" : "process tree"
