@@ -23,14 +23,27 @@ var targets: [Target] = [
         name: "GreenlightPrivacy",
         dependencies: ["GreenlightCore", crypto, cryptoExtras]
     ),
+    // Tensor file formats: safetensors and GGUF readers and writers, ggml type tables.
+    .target(
+        name: "GreenlightTensors",
+        dependencies: ["GreenlightCore"]
+    ),
+    // Reduce: quantization kernels, pruning, the compress pipeline and its report.
+    .target(
+        name: "GreenlightCompress",
+        dependencies: ["GreenlightCore", "GreenlightTensors", "GreenlightMeter"]
+    ),
     // The thin CLI: parses arguments, calls the libraries.
     .executableTarget(
         name: "greenlight",
-        dependencies: ["GreenlightCore", "GreenlightMeter", "GreenlightPrivacy", argumentParser]
+        dependencies: [
+            "GreenlightCore", "GreenlightMeter", "GreenlightPrivacy", "GreenlightTensors", "GreenlightCompress",
+            argumentParser,
+        ]
     ),
     .executableTarget(
         name: "GreenlightBenchmarks",
-        dependencies: ["GreenlightCore", "GreenlightMeter"],
+        dependencies: ["GreenlightCore", "GreenlightMeter", "GreenlightTensors", "GreenlightCompress"],
         path: "Benchmarks/GreenlightBenchmarks"
     ),
     .target(
@@ -53,6 +66,14 @@ var targets: [Target] = [
         dependencies: ["GreenlightPrivacy", "GreenlightCore", "GreenlightTestSupport"]
     ),
     .testTarget(
+        name: "GreenlightTensorsTests",
+        dependencies: ["GreenlightTensors", "GreenlightCore", "GreenlightTestSupport"]
+    ),
+    .testTarget(
+        name: "GreenlightCompressTests",
+        dependencies: ["GreenlightCompress", "GreenlightTensors", "GreenlightCore", "GreenlightTestSupport"]
+    ),
+    .testTarget(
         name: "GreenlightCLITests",
         dependencies: ["GreenlightCore", "GreenlightTestSupport"]
     ),
@@ -73,6 +94,8 @@ let package = Package(
         .library(name: "GreenlightCore", targets: ["GreenlightCore"]),
         .library(name: "GreenlightMeter", targets: ["GreenlightMeter"]),
         .library(name: "GreenlightPrivacy", targets: ["GreenlightPrivacy"]),
+        .library(name: "GreenlightTensors", targets: ["GreenlightTensors"]),
+        .library(name: "GreenlightCompress", targets: ["GreenlightCompress"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
