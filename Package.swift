@@ -67,11 +67,13 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "GreenlightTensorsTests",
-        dependencies: ["GreenlightTensors", "GreenlightCore", "GreenlightTestSupport"]
+        dependencies: ["GreenlightTensors", "GreenlightCore", "GreenlightTestSupport"],
+        resources: [.copy("Fixtures")]
     ),
     .testTarget(
         name: "GreenlightCompressTests",
-        dependencies: ["GreenlightCompress", "GreenlightTensors", "GreenlightCore", "GreenlightTestSupport"]
+        dependencies: ["GreenlightCompress", "GreenlightTensors", "GreenlightCore", "GreenlightTestSupport"],
+        resources: [.copy("Fixtures")]
     ),
     .testTarget(
         name: "GreenlightCLITests",

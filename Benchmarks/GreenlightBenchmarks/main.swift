@@ -3,9 +3,22 @@
 //
 //   swift build -c release && .build/release/GreenlightBenchmarks [--seconds 20] [--runs 30]
 //
+// Other suites, each in its own file: `GreenlightBenchmarks quantize ...`, `GreenlightBenchmarks age ...`.
+//
 // It spawns the real `greenlight` binary built beside it, so the figures are the CLI's, start to end.
 import Foundation
 import GreenlightCore
+
+switch CommandLine.arguments.dropFirst().first {
+case "quantize":
+    runQuantizeBenchmark(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+case "age":
+    runAgeBenchmark(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+default:
+    break
+}
 
 struct Options {
     var seconds = 20.0
