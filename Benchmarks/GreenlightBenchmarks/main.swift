@@ -16,6 +16,17 @@ case "quantize":
 case "age":
     runAgeBenchmark(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
+case "sleeper":
+    // The floor: a thread that only wakes every INTERVAL seconds and does nothing.
+    let interval = Double(CommandLine.arguments[2]) ?? 0.1
+    let until = ContinuousClock.now + .seconds(Double(CommandLine.arguments[3]) ?? 10)
+    var next = ContinuousClock.now
+    while next < until {
+        next += .seconds(interval)
+        var request = timespec(tv_sec: 0, tv_nsec: Int(interval * 1e9))
+        nanosleep(&request, nil)
+    }
+    exit(0)
 default:
     break
 }
@@ -23,6 +34,7 @@ default:
 struct Options {
     var seconds = 20.0
     var runs = 30
+    var interval = 0.1
     var greenlight: String
 
     init() {
@@ -33,6 +45,7 @@ struct Options {
             switch a {
             case "--seconds": seconds = Double(args.next() ?? "") ?? seconds
             case "--runs": runs = Int(args.next() ?? "") ?? runs
+            case "--interval": interval = Double(args.next() ?? "") ?? interval
             case "--greenlight": greenlight = args.next() ?? greenlight
             default: fatalError("unknown option \(a)")
             }
@@ -89,12 +102,11 @@ func onCPUNanoseconds(_ pid: pid_t) -> UInt64 {
     return sum
 }
 
-func samplingOverhead(seconds: Double) -> (cpu: Double, wall: Double) {
+func onCPU(of argv: [String], seconds: Double) -> (cpu: Double, wall: Double) {
     var pid: pid_t = 0
-    let argv = [options.greenlight, "run", "--quiet", "--interval", "0.1", "--", "/bin/sleep", "\(seconds + 4)"]
     let cargs = argv.map { strdup($0) } + [nil]
     defer { cargs.forEach { free($0) } }
-    guard posix_spawn(&pid, argv[0], nil, nil, cargs, environ) == 0 else { fatalError("cannot spawn greenlight") }
+    guard posix_spawn(&pid, argv[0], nil, nil, cargs, environ) == 0 else { fatalError("cannot spawn \(argv[0])") }
     Thread.sleep(forTimeInterval: 2)
     let clock = ContinuousClock()
     let t0 = clock.now
@@ -107,9 +119,17 @@ func samplingOverhead(seconds: Double) -> (cpu: Double, wall: Double) {
     return (Double(c1 - c0) / 1e9, wall)
 }
 
-let overhead = samplingOverhead(seconds: options.seconds)
-print(String(format: "overhead: greenlight run --interval 0.1 -- sleep: %.2f ms on-CPU over %.2f s of sampling = %.4f %% of one core (%.1f µs per sample)",
-             overhead.cpu * 1000, overhead.wall, overhead.cpu / overhead.wall * 100, overhead.cpu / (overhead.wall * 10) * 1e6))
+let interval = String(options.interval)
+let samplesPerSecond = 1 / options.interval
+let overhead = onCPU(of: [options.greenlight, "run", "--quiet", "--interval", interval, "--", "/bin/sleep", "\(options.seconds + 4)"],
+                     seconds: options.seconds)
+print(String(format: "overhead: greenlight run --interval %@ -- sleep: %.2f ms on-CPU over %.2f s of sampling = %.4f %% of one core (%.1f µs per sample)",
+             interval, overhead.cpu * 1000, overhead.wall, overhead.cpu / overhead.wall * 100,
+             overhead.cpu / (overhead.wall * samplesPerSecond) * 1e6))
+// The floor on this machine: a process that only wakes up at the same rate and does nothing else.
+let floor = onCPU(of: [CommandLine.arguments[0], "sleeper", interval, "\(options.seconds + 4)"], seconds: options.seconds)
+print(String(format: "floor: a thread waking every %@ s and doing nothing: %.4f %% of one core (%.1f µs per wake-up)",
+             interval, floor.cpu / floor.wall * 100, floor.cpu / (floor.wall * samplesPerSecond) * 1e6))
 
 // 2. Start-up: wall time of `greenlight run -- true`, minus `true` alone.
 var withMeter: [Double] = []

@@ -202,3 +202,20 @@ int greenlight_is_procfs(int fd) {
     struct statfs fs;
     return fstatfs(fd, &fs) == 0 && fs.f_type == 0x9fa0 ? 1 : 0;
 }
+
+/* ---- pidfd ------------------------------------------------------------------------------ */
+
+#include <errno.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int greenlight_pidfd_open(pid_t pid) {
+#ifdef SYS_pidfd_open
+    /* The kernel always sets close-on-exec on a pidfd. */
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
+}

@@ -118,8 +118,10 @@ struct MeterIntegrationTests {
     @Test("measured channel: idle from the lowest interval power; the tree's share comes from active energy only")
     func channelAccumulator() {
         var acc = ChannelAccumulator(channel: EnergyChannel(id: "t", kind: .cpu, name: "package-0", method: Method(.measured, "rapl")))
-        acc.add(energy: Energy(joules: 10), dt: 1, share: 0, fullInterval: true)    // idle second at 10 W
-        acc.add(energy: Energy(joules: 30), dt: 1, share: 0.5, fullInterval: true)  // busy second at 30 W, tree half
+        acc.add(energy: Energy(joules: 10), dt: 1, fullInterval: true)    // idle second at 10 W
+        acc.closeWindow(share: 0)
+        acc.add(energy: Energy(joules: 30), dt: 1, fullInterval: true)    // busy second at 30 W, tree half
+        acc.closeWindow(share: 0.5)
         let c = acc.component(duration: .seconds(2))
         #expect(c.energy.joules == 40)
         #expect(c.idleEnergy.joules == 20)

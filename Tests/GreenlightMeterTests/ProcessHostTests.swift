@@ -32,7 +32,7 @@ struct ProcFileCacheTests {
         defer { unlink(path) }
         try "first line, longer\n".write(toFile: path, atomically: false, encoding: .utf8)
         let cache = ProcFileCache()
-        #expect(cache.read(path, sizeHint: 4).map { String(decoding: $0, as: UTF8.self) } == "first line, longer\n")
+        #expect(cache.read(path).map { String(decoding: $0, as: UTF8.self) } == "first line, longer\n")
         try "second\n".write(toFile: path, atomically: true, encoding: .utf8)   // new inode
         #expect(cache.read(path).map { String(decoding: $0, as: UTF8.self) } == "second\n")
         #expect(cache.openCount == 0)
@@ -40,6 +40,27 @@ struct ProcFileCacheTests {
         #expect(cache.read("/proc/self/stat") != nil)
         #expect(cache.read("/proc/self/stat") != nil)
         #expect(cache.openCount == 1)
+    }
+
+    @Test("a file larger than the buffer is read whole")
+    func growsTheBuffer() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gl-cache-\(UUID().uuidString)").path
+        defer { unlink(path) }
+        let text = String(repeating: "0123456789abcdef", count: 1_000)   // 16,000 bytes
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(ProcFileCache().read(path).map { String(decoding: $0, as: UTF8.self) } == text)
+    }
+
+    @Test("sweeping can keep descriptors unused for several sweeps")
+    func sweepKeepsRecentlyUsed() {
+        let cache = ProcFileCache()
+        #expect(cache.read("/proc/self/stat") != nil)
+        for _ in 0..<3 {
+            cache.sweep(keepingUnusedFor: 3)
+            #expect(cache.openCount == 1)
+        }
+        cache.sweep(keepingUnusedFor: 3)
+        #expect(cache.openCount == 0)
     }
 
     @Test("a process's stat stops reading once it has gone, and unused descriptors are swept")

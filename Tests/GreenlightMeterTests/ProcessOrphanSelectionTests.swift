@@ -26,15 +26,21 @@ struct ProcessOrphanSelectionTests {
             let task = root.appendingPathComponent("\(pid)/task/\(pid)")
             try FileManager.default.createDirectory(at: task, withIntermediateDirectories: true)
             let stat = "\(pid) (fake \(pid)) \(state) \(ppid) 1 1 0 -1 0 0 0 0 0 \(utime) 0 0 0 20 0 1 0 \(startTime) 0 10 0\n"
-            try stat.write(to: root.appendingPathComponent("\(pid)/stat"), atomically: true, encoding: .utf8)
-            try children.map { "\($0) " }.joined().write(to: task.appendingPathComponent("children"), atomically: true, encoding: .utf8)
+            try stat.write(to: root.appendingPathComponent("\(pid)/stat"), atomically: false, encoding: .utf8)  // in place, as /proc changes
+            try children.map { "\($0) " }.joined().write(to: task.appendingPathComponent("children"), atomically: false, encoding: .utf8)  // in place, as /proc changes
+        }
+
+        /// Writes /PID/schedstat: nanoseconds on CPU, nanoseconds waiting, times scheduled in.
+        func schedstat(_ pid: Int32, runtime: UInt64, timeslices: UInt64) throws {
+            try "\(runtime) 0 \(timeslices)\n".write(
+                to: root.appendingPathComponent("\(pid)/schedstat"), atomically: false, encoding: .utf8)  // in place, as /proc changes
         }
 
         /// This process's children list (one thread is enough).
         func ownChildren(_ pids: [Int32]) throws {
             let task = root.appendingPathComponent("\(own)/task/\(own)")
             try FileManager.default.createDirectory(at: task, withIntermediateDirectories: true)
-            try pids.map { "\($0) " }.joined().write(to: task.appendingPathComponent("children"), atomically: true, encoding: .utf8)
+            try pids.map { "\($0) " }.joined().write(to: task.appendingPathComponent("children"), atomically: false, encoding: .utf8)  // in place, as /proc changes
         }
     }
 

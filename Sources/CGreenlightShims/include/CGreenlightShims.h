@@ -74,4 +74,8 @@ int greenlight_wcoredump(int status);
 /* 1 when fd is a file on procfs (PROC_SUPER_MAGIC), whose content is regenerated on each read; else 0. */
 int greenlight_is_procfs(int fd);
 
+/* pidfd_open(pid, 0) (Linux 5.3+): a descriptor that polls readable once the process has terminated.
+ * Returns -1 with errno set where the kernel or headers lack it (callers fall back). */
+int greenlight_pidfd_open(pid_t pid);
+
 #endif

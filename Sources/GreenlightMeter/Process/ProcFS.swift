@@ -81,7 +81,22 @@ enum ProcFS {
 
     /// Space- or newline-separated pids, as in /proc/PID/task/TID/children.
     static func parsePIDList(_ bytes: [UInt8]) -> [Int32] {
-        bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A }).compactMap { parseDecimal($0) }
+        var result: [Int32] = []
+        bytes.withUnsafeBufferPointer { appendPIDs($0, to: &result) }
+        return result
+    }
+
+    /// Appends the space- or newline-separated pids of `bytes` to `list` without allocating; malformed
+    /// entries are skipped.
+    static func appendPIDs(_ bytes: UnsafeBufferPointer<UInt8>, to list: inout [Int32]) {
+        var i = 0
+        let end = bytes.count
+        while i < end {
+            while i < end, bytes[i] == 0x20 || bytes[i] == 0x0A { i += 1 }
+            let start = i
+            while i < end, bytes[i] != 0x20, bytes[i] != 0x0A { i += 1 }
+            if i > start, let pid = parseDecimal(bytes[start..<i]) { list.append(pid) }
+        }
     }
 
     /// A non-negative decimal that fits in `Int32`, or `nil`.
@@ -116,77 +131,126 @@ enum ProcFS {
     }
 }
 
-/// Open descriptors of the /proc files read at every sample, re-read with pread(2) at offset 0.
+/// Which /proc file a ``ProcFileCache`` entry is: keyed by numbers on the sampling path, so that a cache hit
+/// builds no path string.
+package enum ProcFileKey: Hashable, Sendable {
+    /// `PROCROOT/PID/stat`.
+    case stat(Int32)
+    /// `PROCROOT/PID/schedstat`.
+    case schedstat(Int32)
+    /// `PROCROOT/PID/task/TID/children`.
+    case children(pid: Int32, tid: Int32)
+    /// `PROCROOT/NAME`, a host-wide file such as `uptime` or `meminfo`.
+    case host(String)
+    /// Any path (tests, fixtures).
+    case path(String)
+
+    func path(procRoot: String) -> String {
+        switch self {
+        case .stat(let pid): "\(procRoot)/\(pid)/stat"
+        case .schedstat(let pid): "\(procRoot)/\(pid)/schedstat"
+        case .children(let pid, let tid): "\(procRoot)/\(pid)/task/\(tid)/children"
+        case .host(let name): "\(procRoot)/\(name)"
+        case .path(let path): path
+        }
+    }
+}
+
+/// Open descriptors of the /proc files read at every sample, re-read with pread(2) at offset 0 into one
+/// reused buffer.
 ///
 /// Opening a /proc file (a path walk, a new file object) costs more than generating its few bytes, so
 /// the sampler keeps descriptors open between samples. /proc files are regenerated on every read from
 /// offset 0. A descriptor of a process that has gone fails with ESRCH and is reopened by path once, which
 /// is exactly what a fresh open would have seen. Descriptors not used since the previous ``sweep()`` are
-/// closed, so exited processes do not pile up. Used from one thread at a time.
+/// closed, so exited processes do not pile up. A hit costs one pread and no allocation. Used from one
+/// thread at a time.
 package final class ProcFileCache {
-    private var entries: [String: (fd: Int32, used: Bool)] = [:]
+    private struct Entry {
+        var fd: Int32
+        var stamp: UInt32
+    }
 
-    package init() {}
+    private let procRoot: String
+    private var entries: [ProcFileKey: Entry] = [:]
+    private var stamp: UInt32 = 0
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity: Int
+
+    /// - Parameter procRoot: Where procfs is mounted; keys other than ``ProcFileKey/path(_:)`` are under it.
+    package init(procRoot: String = "/proc") {
+        self.procRoot = procRoot
+        capacity = 4096
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    }
 
     deinit {
         for entry in entries.values { close(entry.fd) }
+        buffer.deallocate()
     }
 
-    /// The whole content of `path`, or `nil` when it cannot be opened or read.
-    package func read(_ path: String, sizeHint: Int = 1024) -> [UInt8]? {
-        if let entry = entries[path] {
-            if let bytes = Self.readAll(entry.fd, sizeHint: sizeHint) {
-                entries[path]?.used = true
-                return bytes
+    /// Calls `body` with the whole content of the file, valid only during the call; `nil` when the file cannot
+    /// be opened or read (e.g. the process is gone).
+    package func withContents<R>(_ key: ProcFileKey, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        if let index = entries.index(forKey: key) {
+            let fd = entries.values[index].fd
+            if let count = readAll(fd) {
+                entries.values[index].stamp = stamp
+                return body(UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: count))
             }
-            close(entry.fd)
-            entries[path] = nil
+            close(fd)
+            entries.remove(at: index)
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(key.path(procRoot: procRoot), O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
-        guard let bytes = Self.readAll(fd, sizeHint: sizeHint) else {
+        guard let count = readAll(fd) else {
             close(fd)
             return nil
         }
         // Only procfs regenerates content on every read; a regular file (a test fixture replaced by
         // rename, say) must be opened afresh to see its new version.
         if greenlight_is_procfs(fd) == 1 {
-            entries[path] = (fd, true)
+            entries[key] = Entry(fd: fd, stamp: stamp)
         } else {
             close(fd)
         }
-        return bytes
+        return body(UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: count))
     }
 
-    /// Closes the descriptors not read since the previous sweep.
-    package func sweep() {
-        for (path, entry) in entries {
-            if entry.used {
-                entries[path]?.used = false
-            } else {
-                close(entry.fd)
-                entries[path] = nil
-            }
+    /// The whole content of `path` as an array (tests and cold paths), or `nil`.
+    package func read(_ path: String) -> [UInt8]? {
+        withContents(.path(path)) { Array($0) }
+    }
+
+    /// Closes the descriptors not read during the last `sweeps` sweeps (by default: since the previous one).
+    package func sweep(keepingUnusedFor sweeps: UInt32 = 1) {
+        // Kept: stamps in oldest...current (wrapping arithmetic, so the counter may overflow).
+        let current = stamp
+        let oldest = current &- (max(sweeps, 1) &- 1)
+        stamp &+= 1
+        guard entries.values.contains(where: { $0.stamp &- oldest > current &- oldest }) else { return }
+        for (key, entry) in entries where entry.stamp &- oldest > current &- oldest {
+            close(entry.fd)
+            entries[key] = nil
         }
     }
 
     /// Number of open descriptors (for tests).
     package var openCount: Int { entries.count }
 
-    private static func readAll(_ fd: Int32, sizeHint: Int) -> [UInt8]? {
-        var capacity = max(sizeHint, 64)
+    /// Reads the file from offset 0 into the buffer, growing it until the content fits; the byte count or `nil`.
+    private func readAll(_ fd: Int32) -> Int? {
         while true {
-            var bytes = [UInt8](repeating: 0, count: capacity)
             var n: Int
             repeat {
-                n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, capacity, 0) }
+                n = pread(fd, buffer, capacity, 0)
             } while n < 0 && errno == EINTR
             guard n >= 0 else { return nil }
-            if n < capacity {
-                bytes.removeSubrange(n...)
-                return bytes
-            }
-            capacity *= 2   // did not fit: read again from the start with room to spare
+            if n < capacity { return n }
+            // Did not fit: read again from the start with room to spare.
+            buffer.deallocate()
+            capacity *= 2
+            buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         }
     }
 }

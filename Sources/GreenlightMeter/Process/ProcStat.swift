@@ -66,8 +66,11 @@ package struct ProcStat: Sendable, Hashable {
     }
 
     private static let space = UInt8(ascii: " ")
+    private static let newline = UInt8(ascii: "\n")
 
-    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> ProcStat? {
+    /// Parses /proc/PID/stat in place; with `includeComm: false` the command name is left empty, so that the
+    /// sampling path allocates nothing.
+    package static func parse(_ buffer: UnsafeBufferPointer<UInt8>, includeComm: Bool = true) -> ProcStat? {
         guard let open = buffer.firstIndex(of: UInt8(ascii: "(")),
             let close = buffer.lastIndex(of: UInt8(ascii: ")")), close > open
         else { return nil }
@@ -75,34 +78,47 @@ package struct ProcStat: Sendable, Hashable {
         var pidEnd = open
         while pidEnd > 0, buffer[pidEnd - 1] == space { pidEnd -= 1 }
         guard let pid = ProcFS.parseDecimal(buffer[0..<pidEnd]) else { return nil }
-        let comm = String(decoding: buffer[(open + 1)..<close], as: UTF8.self)
 
-        // Fields 3… after ") ", single-space separated; the line ends with "\n".
-        var fields: [Range<Int>] = []
-        fields.reserveCapacity(24)
+        // Fields 3… after ") ", single-space separated; the line ends with "\n". Keep the ones we need
+        // (0-based after the name: 0 state, 1 ppid, 11–14 times, 17 threads, 19 start time, 21 rss).
+        var state: UInt8 = 0
+        var values = (ppid: Int64(-1), utime: Int64(-1), stime: Int64(-1), cutime: Int64(-1), cstime: Int64(-1),
+                      threads: Int64(-1), startTime: Int64(-1), rss: Int64(-1))
+        var field = 0
         var i = close + 1
         let end = buffer.count
-        while i < end, fields.count < 22 {
-            while i < end, buffer[i] == space || buffer[i] == UInt8(ascii: "\n") { i += 1 }
+        while i < end, field < 22 {
+            while i < end, buffer[i] == space || buffer[i] == newline { i += 1 }
             let start = i
-            while i < end, buffer[i] != space, buffer[i] != UInt8(ascii: "\n") { i += 1 }
-            if i > start { fields.append(start..<i) }
+            while i < end, buffer[i] != space, buffer[i] != newline { i += 1 }
+            guard i > start else { break }
+            if field == 0 {
+                guard i - start == 1 else { return nil }
+                state = buffer[start]
+            } else if field == 1 || (field >= 11 && field <= 14) || field == 17 || field == 19 || field == 21 {
+                guard let value = parseSigned(buffer[start..<i]) else { return nil }
+                // Signed fields ("%ld") are never negative in practice; clamp rather than wrap if they are.
+                let clamped = max(value, 0)
+                switch field {
+                case 1: values.ppid = value
+                case 11: values.utime = clamped
+                case 12: values.stime = clamped
+                case 13: values.cutime = clamped
+                case 14: values.cstime = clamped
+                case 17: values.threads = clamped
+                case 19: values.startTime = clamped
+                default: values.rss = clamped
+                }
+            }
+            field += 1
         }
-        guard fields.count == 22, fields[0].count == 1 else { return nil }
-
-        func number(_ index: Int) -> Int64? { parseSigned(buffer[fields[index]]) }
-        // Signed fields ("%ld") are never negative in practice; clamp rather than wrap if they are.
-        func ticks(_ index: Int) -> UInt64? { number(index).map { UInt64(max($0, 0)) } }
-
-        guard let ppid = number(1), ppid >= 0, ppid <= Int64(Int32.max),
-            let utime = ticks(11), let stime = ticks(12), let cutime = ticks(13), let cstime = ticks(14),
-            let threads = number(17), let startTime = ticks(19), let rss = ticks(21)
-        else { return nil }
+        guard field == 22, values.ppid >= 0, values.ppid <= Int64(Int32.max) else { return nil }
 
         return ProcStat(
-            pid: pid, comm: comm, state: buffer[fields[0].lowerBound], ppid: Int32(ppid), utime: utime,
-            stime: stime, cutime: cutime, cstime: cstime, threads: Int(max(threads, 0)), startTime: startTime,
-            rssPages: rss)
+            pid: pid, comm: includeComm ? String(decoding: buffer[(open + 1)..<close], as: UTF8.self) : "",
+            state: state, ppid: Int32(values.ppid), utime: UInt64(values.utime), stime: UInt64(values.stime),
+            cutime: UInt64(values.cutime), cstime: UInt64(values.cstime), threads: Int(values.threads),
+            startTime: UInt64(values.startTime), rssPages: UInt64(values.rss))
     }
 
     /// A decimal with an optional leading `-`, or `nil` when malformed or out of range.

@@ -77,6 +77,7 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
         self.procRoot = procRoot
         self.ownPID = getpid()
         self.adoptUnseenOrphans = adoptUnseenOrphans
+        files = ProcFileCache(procRoot: procRoot)
         // A first walk right away, so that a parent that exits early has had its children seen.
         _ = sample()
     }
@@ -95,6 +96,7 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
         self.procRoot = procRoot
         self.ownPID = getpid()
         self.adoptUnseenOrphans = false
+        files = ProcFileCache(procRoot: procRoot)
         _ = sample()
     }
 
@@ -120,36 +122,58 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
         scan = nil
         defer {
             scan = nil
-            files.sweep()
+            // Files skipped by the schedstat shortcut are read again at the next full refresh: keep them open.
+            files.sweep(keepingUnusedFor: UInt32(Self.refreshEvery) + 1)
         }
+        let fullRefresh = generation % Self.refreshEvery == 1
 
         // Orphans first: reaping a zombie moves its time into the reaped total read just after.
-        let orphans = rootPID == ownPID ? [] : adoptedOrphans()
+        stack.removeAll(keepingCapacity: true)
+        let scanNow = rootPID != ownPID && (orphanScanDue || fullRefresh || child?.exitInfo != nil)
+        if scanNow {
+            pushAdoptedOrphans(reap: true)
+        } else if rootPID != ownPID {
+            // Orphans adopted earlier, while each is still the process we saw (not a reused pid).
+            for pid in adopted {
+                if let known = seen[pid], readStat(pid)?.startTime == known.startTime { stack.append(pid) }
+            }
+        }
         let reaped = child?.reapedSnapshot() ?? (user: .zero, system: .zero, rootReaped: false)
-
-        var stack: [Int32] = orphans.reversed()
+        stack.reverse()
         if !reaped.rootReaped { stack.append(rootPID) }
-        var visited = Set<Int32>()
+        visited.removeAll(keepingCapacity: true)
         var pids: [Int32] = []
         var userTicks: UInt64 = 0
         var systemTicks: UInt64 = 0
         var rssPages: UInt64 = 0
         var threads = 0
+        var signature: UInt64 = 0
+        var sawZombie = false
 
-        // Depth-first, parent before children (see the type's discussion of races).
-        while let pid = stack.popLast() {
-            guard visited.insert(pid).inserted, let stat = readStat(pid) else { continue }
-            record(stat)
-            pids.append(pid)
-            userTicks &+= stat.totalUserTicks
-            systemTicks &+= stat.totalSystemTicks
-            rssPages &+= stat.rssPages
-            threads += stat.threads
-            // A zombie's children were re-parented when it exited.
-            if !stat.isZombie {
-                stack.append(contentsOf: children(of: pid, threads: stat.threads).reversed())
+        var scanned = scanNow
+        while true {
+            // Depth-first, parent before children (see the type's discussion of races).
+            while let pid = stack.popLast() {
+                guard visited.insert(pid).inserted, let stat = visit(pid, fullRefresh: fullRefresh) else { continue }
+                record(stat)
+                pids.append(pid)
+                userTicks &+= stat.totalUserTicks
+                systemTicks &+= stat.totalSystemTicks
+                rssPages &+= stat.rssPages
+                threads += stat.threads
+                signature &+= (UInt64(UInt32(bitPattern: pid)) &* 0x9E37_79B9_7F4A_7C15) ^ stat.startTime
+                sawZombie = sawZombie || stat.isZombie
             }
+            // A member that exited (a zombie, or gone since the last sample) may have left orphans to this
+            // process: look now, so that they are counted in this sample (reaping waits for the next one).
+            let changed = sawZombie || signature != lastSignature || pids.count != lastCount
+            orphanScanDue = changed
+            guard changed, !scanned, rootPID != ownPID else { break }
+            scanned = true
+            pushAdoptedOrphans(reap: false)
         }
+        lastSignature = signature
+        lastCount = pids.count
 
         let user = max(lastUser, ProcFS.duration(ticks: userTicks) + reaped.user)
         let system = max(lastSystem, ProcFS.duration(ticks: systemTicks) + reaped.system)
@@ -162,16 +186,117 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
             processCount: pids.count, pids: pids)
     }
 
-    /// Descriptors of the stat and children files kept open between samples.
-    private let files = ProcFileCache()
+    /// Descriptors of the stat, schedstat and children files kept open between samples.
+    private let files: ProcFileCache
+    /// Work lists reused by every sample, so that a steady tree costs no allocation but the result's pid list.
+    private var stack: [Int32] = []
+    private var visited = Set<Int32>()
+    private var ownChildren: [Int32] = []
 
-    /// Children of this process that belong to the tree; zombies among them are reaped when we own the root.
-    private func adoptedOrphans() -> [Int32] {
-        var result: [Int32] = []
+    /// Every this many samples, every process is read afresh whatever its schedstat says and the orphan list
+    /// is re-read (catching the rare changes no trigger sees, e.g. a sibling added with CLONE_PARENT).
+    static let refreshEvery = 10
+
+    /// What the last full read of a process found, reused while the process has not run since.
+    private struct Cached {
+        var runtime: UInt64
+        var timeslices: UInt64
+        var stat: ProcStat
+        var children: [Int32]
+        var generation: Int
+    }
+    private var cache: [Int32: Cached] = [:]
+    /// Whether /proc/PID/schedstat can be read (`CONFIG_SCHED_INFO`); `nil` until tried.
+    private var schedstatFiles: Bool?
+    /// Orphans followed by the last scan of this process's children, visited again until the next scan.
+    private var adopted: [Int32] = []
+    private var orphanScanDue = true
+    private var lastSignature: UInt64 = 0
+    private var lastCount = 0
+
+    /// Reads one process and pushes its children onto `stack`.
+    ///
+    /// A single-threaded process whose schedstat (time on CPU and number of times scheduled) has not changed
+    /// since the last full read has not run: its CPU times, state and children are as they were, so one small
+    /// read replaces the stat and children reads. (Memory reclaim can lower its RSS meanwhile; the full reads
+    /// every ``refreshEvery`` samples pick that up.)
+    private func visit(_ pid: Int32, fullRefresh: Bool) -> ProcStat? {
+        if let scan { return scanVisit(pid, scan) }
+        var clock: (runtime: UInt64, timeslices: UInt64)?
+        if schedstatFiles != false {
+            clock = files.withContents(.schedstat(pid)) { Self.parseSchedstat($0) } ?? nil
+            if schedstatFiles == nil, clock == nil, ProcFS.exists("\(procRoot)/\(pid)") {
+                schedstatFiles = ProcFS.exists("\(procRoot)/\(pid)/schedstat") ? nil : false
+            } else if clock != nil {
+                schedstatFiles = true
+            }
+            if !fullRefresh, let clock, let cached = cache[pid], cached.stat.threads == 1, !cached.stat.isZombie,
+                cached.runtime == clock.runtime, cached.timeslices == clock.timeslices
+            {
+                cache[pid]?.generation = generation
+                stack.append(contentsOf: cached.children.reversed())
+                return cached.stat
+            }
+        }
+        guard let stat = files.withContents(.stat(pid), { ProcStat.parse($0, includeComm: false) }) ?? nil else {
+            cache[pid] = nil
+            return nil
+        }
+        var children: [Int32] = []
+        // A zombie's children were re-parented when it exited.
+        if !stat.isZombie { appendChildren(of: pid, threads: stat.threads, to: &children) }
+        stack.append(contentsOf: children.reversed())
+        if let clock {
+            cache[pid] = Cached(runtime: clock.runtime, timeslices: clock.timeslices, stat: stat, children: children,
+                                generation: generation)
+        }
+        return stat
+    }
+
+    private func scanVisit(_ pid: Int32, _ scan: (children: [Int32: [Int32]], stats: [Int32: ProcStat])) -> ProcStat? {
+        guard let stat = scan.stats[pid] else { return nil }
+        if !stat.isZombie { stack.append(contentsOf: (scan.children[pid] ?? []).reversed()) }
+        return stat
+    }
+
+    /// Fields 1 and 3 of /proc/PID/schedstat: nanoseconds on CPU and times scheduled in.
+    static func parseSchedstat(_ bytes: UnsafeBufferPointer<UInt8>) -> (runtime: UInt64, timeslices: UInt64)? {
+        var values: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var field = 0
+        var digits = 0
+        for byte in bytes {
+            if byte >= 0x30, byte <= 0x39 {
+                guard digits < 19 else { return nil }
+                let digit = UInt64(byte - 0x30)
+                switch field {
+                case 0: values.0 = values.0 &* 10 &+ digit
+                case 1: values.1 = values.1 &* 10 &+ digit
+                default: values.2 = values.2 &* 10 &+ digit
+                }
+                digits += 1
+            } else if byte == 0x20 || byte == 0x0A {
+                if digits > 0 { field += 1 }
+                digits = 0
+                if field == 3 { break }
+            } else {
+                return nil
+            }
+        }
+        if digits > 0 { field += 1 }
+        guard field == 3 else { return nil }
+        return (values.0, values.2)
+    }
+
+    /// Pushes the children of this process that belong to the tree onto `stack`; zombies among them are reaped
+    /// when we own the root and `reap` is set (else left for the next sample, whose scan is then due).
+    private func pushAdoptedOrphans(reap: Bool) {
         let claimAll = adoptUnseenOrphans && child != nil
         // Orphans re-parent to the subreaper's thread-group leader while it lives (the kernel's
         // find_alive_thread starts there), so its children file is enough: no listing of our threads.
-        for pid in children(of: ownPID, threads: 1) where pid != rootPID {
+        ownChildren.removeAll(keepingCapacity: true)
+        adopted.removeAll(keepingCapacity: true)
+        appendChildren(of: ownPID, threads: 1, to: &ownChildren)
+        for pid in ownChildren where pid != rootPID {
             let known = seen[pid]
             guard known != nil || claimAll, let stat = readStat(pid) else { continue }
             if claimAll {
@@ -179,6 +304,10 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
                 if ChildProcess.isSpawnedRoot(pid) { continue }
             } else if known?.startTime != stat.startTime {
                 continue  // the pid was reused by an unrelated process
+            }
+            if stat.isZombie, !reap {
+                orphanScanDue = true
+                continue
             }
             if stat.isZombie, let child {
                 var status: Int32 = 0
@@ -189,9 +318,9 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
                     continue
                 }
             }
-            result.append(pid)
+            stack.append(pid)
+            adopted.append(pid)
         }
-        return result
     }
 
     private func record(_ stat: ProcStat) {
@@ -207,41 +336,38 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
     private func pruneSeen() {
         let horizon = generation - 16
         seen = seen.filter { $0.value.generation >= horizon }
+        cache = cache.filter { $0.value.generation >= horizon }
     }
 
     private func readStat(_ pid: Int32) -> ProcStat? {
-        if let scan { return scan.stats[pid] }
-        guard let bytes = files.read("\(procRoot)/\(pid)/stat", sizeHint: 512) else { return nil }
-        return ProcStat.parse(bytes)
+        if let scan = scan ?? (childrenFiles == false ? scanProc() : nil) { return scan.stats[pid] }
+        return files.withContents(.stat(pid)) { ProcStat.parse($0, includeComm: false) } ?? nil
     }
 
-    /// The children of `pid`: from the children files of its threads, or from a /proc scan.
+    /// Appends the children of `pid` to `list`: from the children files of its threads, or from a /proc scan.
     ///
     /// - Parameter threads: The thread count from stat; with one thread only `task/PID` is read.
-    private func children(of pid: Int32, threads: Int) -> [Int32] {
+    private func appendChildren(of pid: Int32, threads: Int, to list: inout [Int32]) {
         if childrenFiles != false {
-            let base = "\(procRoot)/\(pid)/task"
-            let tids = threads <= 1 ? [pid] : (ProcFS.numericEntries(base) ?? [])
-            var result: [Int32] = []
             var anyRead = false
-            for tid in tids {
-                if let bytes = files.read("\(base)/\(tid)/children", sizeHint: 256) {
-                    anyRead = true
-                    result.append(contentsOf: ProcFS.parsePIDList(bytes))
+            if threads <= 1 {
+                anyRead = files.withContents(.children(pid: pid, tid: pid)) { ProcFS.appendPIDs($0, to: &list) } != nil
+            } else {
+                for tid in ProcFS.numericEntries("\(procRoot)/\(pid)/task") ?? [] {
+                    if files.withContents(.children(pid: pid, tid: tid), { ProcFS.appendPIDs($0, to: &list) }) != nil {
+                        anyRead = true
+                    }
                 }
             }
             if anyRead {
                 childrenFiles = true
-                return result
+                return
             }
             // No children file although the task directory exists: CONFIG_PROC_CHILDREN is off.
-            if childrenFiles == nil, let tid = tids.first, ProcFS.exists("\(base)/\(tid)") {
-                childrenFiles = false
-            } else {
-                return result
-            }
+            guard childrenFiles == nil, ProcFS.exists("\(procRoot)/\(pid)/task/\(pid)") else { return }
+            childrenFiles = false
         }
-        return scanProc().children[pid] ?? []
+        list.append(contentsOf: scanProc().children[pid] ?? [])
     }
 
     /// Fallback for kernels without children files: every process's stat, grouped by parent.

@@ -28,6 +28,12 @@ final class MeterSession {
     private let hostClock: HostCPUClock
     private var memory: MemoryInfo?
     private var lastTree: ProcessTreeSample?
+    /// The CPU window: time since the last host reading, the tree's CPU time then, and what it found.
+    private var windowDT = 0.0
+    private var treeAtWindowStart = Duration.zero
+    private var hostUtil = 0.0
+    private var cpuShare = 0.0
+    private let samplesPerSecond: Int
     private var lastReadings: [[Energy]] = []
     private(set) var sampleCount = 0
     private var rssSum: Double = 0
@@ -41,6 +47,7 @@ final class MeterSession {
         self.monitor = monitor
         self.procRoot = procRoot
         self.interval = interval
+        samplesPerSecond = max(1, Int((1 / interval.seconds).rounded()))
         hostClock = HostCPUClock(procRoot: procRoot)
         let now = clock.now
         start = now
@@ -59,7 +66,9 @@ final class MeterSession {
         lastTime = start
         lastHost = hostClock.read()
         memory = MemoryInfo.read(procRoot: procRoot)
-        lastTree = monitor.sample()
+        let tree = monitor.sample()
+        lastTree = tree
+        treeAtWindowStart = tree.cpuTime
         lastReadings = plan.sources.map { readSource($0) }
     }
 
@@ -71,22 +80,16 @@ final class MeterSession {
     func tick(timeline: Bool = true) -> TimelineSample? {
         let now = clock.now
         let dt = (now - lastTime).seconds
-        let host = hostClock.read()
         let tree = monitor.sample()
         let readings = plan.sources.map { readSource($0) }
+        windowDT += dt
 
-        // Host utilisation and the tree's share of busy CPU over this interval.
-        var hostUtil = 0.0
-        var cpuShare = 0.0
-        if let host, let lastHost {
-            let busy = (host.busy - lastHost.busy).seconds
-            let total = (host.total - lastHost.total).seconds
-            if total > 0 { hostUtil = min(max(busy / total, 0), 1) }
-            let treeDelta = (tree.cpuTime - (lastTree?.cpuTime ?? .zero)).seconds
-            if busy > 0 { cpuShare = min(max(treeDelta / busy, 0), 1) } else if treeDelta > 0 { cpuShare = 1 }
-        }
+        // Host utilisation and the tree's share of busy CPU, over the window since the last host reading.
+        // /proc/uptime is costly to generate (the kernel sums idle time over every CPU), so without a timeline
+        // it is read once a second; the CPU model is linear in utilisation, so the energy is the same.
+        if timeline || (sampleCount + 1) % samplesPerSecond == 0 { closeCPUWindow(tree: tree) }
         // Memory in use changes slowly and /proc/meminfo is costly to generate: refresh it once a second.
-        if sampleCount % max(1, Int((1 / interval.seconds).rounded())) == 0 {
+        if sampleCount % samplesPerSecond == 0 {
             memory = MemoryInfo.read(procRoot: procRoot) ?? memory
         }
         let usedBytes = memory.map { Double($0.total - min($0.available, $0.total)) } ?? 0
@@ -97,24 +100,25 @@ final class MeterSession {
         var watts: [String: Double] = [:]
         var joules: [String: Double] = [:]
         var index = 0
-        let treePIDs = Set(tree.pids)
+        var treePIDs = Set<Int32>()
         for (s, source) in plan.sources.enumerated() {
             if let nvml = source as? NVMLSource, channels.contains(where: { $0.channel.kind == .gpu }) {
                 gpuPIDs = nvml.computeProcessIDs()
+                treePIDs = Set(tree.pids)
             }
             for (c, channel) in source.channels.enumerated() {
                 let previous = s < lastReadings.count && c < lastReadings[s].count ? lastReadings[s][c] : .zero
                 let current = c < readings[s].count ? readings[s][c] : previous
                 let delta = max(current - previous, .zero)
-                let share: Double
+                channels[index].add(energy: delta, dt: dt, fullInterval: dt >= interval.seconds * 0.5)
                 switch channel.kind {
-                case .cpu, .psys: share = cpuShare
-                case .dram, .ram: share = memShare
+                case .cpu, .psys: break   // shared out when the CPU window closes
+                case .dram, .ram: channels[index].closeWindow(share: memShare)
                 case .gpu:
                     let gpuIndex = source.channels[..<c].filter { $0.kind == .gpu }.count
-                    share = gpuIndex < gpuPIDs.count && !gpuPIDs[gpuIndex].isDisjoint(with: treePIDs) ? 1 : 0
+                    let holds = gpuIndex < gpuPIDs.count && !gpuPIDs[gpuIndex].isDisjoint(with: treePIDs)
+                    channels[index].closeWindow(share: holds ? 1 : 0)
                 }
-                channels[index].add(energy: delta, dt: dt, share: share, fullInterval: dt >= interval.seconds * 0.5)
                 if timeline {
                     watts[channel.name] = dt > 0 ? delta.joules / dt : 0
                     joules[channel.name] = channels[index].energy.joules
@@ -122,13 +126,9 @@ final class MeterSession {
                 index += 1
             }
         }
-        if var cpu = cpuEstimate {
-            cpu.add(dt: dt, utilization: hostUtil, share: cpuShare)
-            if timeline {
-                watts[EstimatedCPUAccumulator.name] = cpu.lastPower.watts
-                joules[EstimatedCPUAccumulator.name] = cpu.energy.joules
-            }
-            cpuEstimate = cpu
+        if timeline, let cpu = cpuEstimate {
+            watts[EstimatedCPUAccumulator.name] = cpu.lastPower.watts
+            joules[EstimatedCPUAccumulator.name] = cpu.energy.joules
         }
         if var ram = ramEstimate {
             ram.add(dt: dt, usedFraction: usedFraction, treeFractionOfTotal: memory.map {
@@ -145,7 +145,6 @@ final class MeterSession {
         peakRSS = max(peakRSS, tree.rssBytes)
         peakThreads = max(peakThreads, tree.threads)
         lastTime = now
-        if host != nil { lastHost = host }
         lastTree = tree
         lastReadings = readings
         guard timeline else { return nil }
@@ -153,6 +152,28 @@ final class MeterSession {
             t: (now - start).seconds, dt: dt, hostCPU: hostUtil, treeCPUSeconds: tree.cpuTime.seconds,
             treeShare: cpuShare, rssBytes: tree.rssBytes, threads: tree.threads, processes: tree.processCount,
             watts: watts, joules: joules)
+    }
+
+    /// Reads host CPU time and accounts the CPU window since the previous reading: the host's utilisation
+    /// drives the estimated CPU power, and the tree's share of busy CPU time shares out CPU and psys energy.
+    private func closeCPUWindow(tree: ProcessTreeSample) {
+        let host = hostClock.read()
+        hostUtil = 0
+        cpuShare = 0
+        if let host, let lastHost {
+            let busy = (host.busy - lastHost.busy).seconds
+            let total = (host.total - lastHost.total).seconds
+            if total > 0 { hostUtil = min(max(busy / total, 0), 1) }
+            let treeDelta = (tree.cpuTime - treeAtWindowStart).seconds
+            if busy > 0 { cpuShare = min(max(treeDelta / busy, 0), 1) } else if treeDelta > 0 { cpuShare = 1 }
+        }
+        if host != nil { lastHost = host }
+        treeAtWindowStart = tree.cpuTime
+        for index in channels.indices where channels[index].channel.kind == .cpu || channels[index].channel.kind == .psys {
+            channels[index].closeWindow(share: cpuShare)
+        }
+        cpuEstimate?.add(dt: windowDT, utilization: hostUtil, share: cpuShare)
+        windowDT = 0
     }
 
     private func readSource(_ source: any EnergySource) -> [Energy] {
@@ -175,6 +196,7 @@ final class MeterSession {
 
     /// Energy components, process usage and notes for the report.
     func finish() -> (components: [EnergyComponent], usage: ProcessUsage, notes: [Note]) {
+        if windowDT > 0, let lastTree { closeCPUWindow(tree: lastTree) }
         let duration = elapsed
         var components: [EnergyComponent] = channels.map { $0.component(duration: duration) }
         if let cpu = cpuEstimate { components.append(cpu.component(duration: duration)) }
@@ -202,19 +224,30 @@ struct ChannelAccumulator {
     private(set) var energy = Energy.zero
     private var shareWeighted = Energy.zero   // Σ ΔE·s
     private var shareTime = 0.0               // Σ dt·s
+    private var windowEnergy = Energy.zero    // ΔE and dt not yet shared out
+    private var windowTime = 0.0
     private var minPower: Power?
     private var peak: Power?
 
     init(channel: EnergyChannel) { self.channel = channel }
 
-    mutating func add(energy delta: Energy, dt: Double, share: Double, fullInterval: Bool) {
+    /// Adds one sample's energy; its share is applied by the next ``closeWindow(share:)``.
+    mutating func add(energy delta: Energy, dt: Double, fullInterval: Bool) {
         energy += delta
-        shareWeighted += delta * share
-        shareTime += dt * share
+        windowEnergy += delta
+        windowTime += dt
         guard dt > 0 else { return }
         let p = Power(watts: delta.joules / dt)
         peak = max(peak ?? p, p)
         if fullInterval { minPower = min(minPower ?? p, p) }
+    }
+
+    /// Gives the process tree `share` of the energy added since the previous call.
+    mutating func closeWindow(share: Double) {
+        shareWeighted += windowEnergy * share
+        shareTime += windowTime * share
+        windowEnergy = .zero
+        windowTime = 0
     }
 
     func component(duration: Duration) -> EnergyComponent {
@@ -225,7 +258,7 @@ struct ChannelAccumulator {
         let process = Energy(joules: min(max(shareWeighted.joules - idlePower.watts * shareTime, 0), active.joules))
         let attribution: Method
         switch channel.kind {
-        case .cpu, .psys: attribution = Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time per interval (/proc/stat)")
+        case .cpu, .psys: attribution = Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time, over one-second windows (every sample with --timeline); host busy time from /proc/uptime")
         case .dram, .ram: attribution = Method(.derived, "rss-share", detail: "tree resident memory / host memory in use per interval")
         case .gpu: attribution = Method(.derived, "gpu-context", detail: "whole active energy while a tree process holds a compute context (NVML)")
         }
@@ -266,9 +299,9 @@ struct EstimatedCPUAccumulator {
             kind: .cpu, name: Self.name, energy: energy, idleEnergy: idle, processEnergy: process,
             meanPower: duration.seconds > 0 ? energy / duration : .zero, peakPower: peak,
             method: Method(.estimated, CPUPowerModelInfo.identifier,
-                detail: "P = TDP × (0.1 + 0.9 × u), TDP \(tdp.value) from \(tdp.method)"),
+                detail: "P = TDP × (0.1 + 0.9 × u), u = host CPU utilisation over one-second windows, TDP \(tdp.value) from \(tdp.method)"),
             idleMethod: Method(.estimated, CPUPowerModelInfo.identifier, detail: "10 % of TDP"),
-            attributionMethod: Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time per interval (/proc/stat)"))
+            attributionMethod: Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time, over one-second windows (every sample with --timeline); host busy time from /proc/uptime"))
     }
 }
 
@@ -307,11 +340,12 @@ struct EstimatedRAMAccumulator {
 struct HostCPUClock {
     let procRoot: String
     let cpus: Double
-    private let files = ProcFileCache()
+    private let files: ProcFileCache
     private var useUptime = false
 
     init(procRoot: String) {
         self.procRoot = procRoot
+        files = ProcFileCache(procRoot: procRoot)
         cpus = Double(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
         useUptime = uptime() != nil
     }
@@ -324,13 +358,42 @@ struct HostCPUClock {
         return try? HostCPUTimes.read(procRoot: procRoot)
     }
 
+    /// The two numbers of /proc/uptime ("12345.67 23456.78\n"), parsed in place.
     private func uptime() -> (Double, Double)? {
-        guard let bytes = files.read(procRoot + "/uptime", sizeHint: 128) else { return nil }
-        let fields = bytes.split { $0 == 0x20 || $0 == 0x0A }
-        guard fields.count >= 2,
-              let up = Double(String(decoding: fields[0], as: UTF8.self)),
-              let idle = Double(String(decoding: fields[1], as: UTF8.self)) else { return nil }
-        return (up, idle)
+        files.withContents(.host("uptime")) { bytes -> (Double, Double)? in
+            var i = 0
+            guard let up = Self.decimal(bytes, &i), let idle = Self.decimal(bytes, &i) else { return nil }
+            return (up, idle)
+        } ?? nil
+    }
+
+    /// A non-negative decimal number ("123.45") starting at or after `i` (leading spaces skipped); advances `i`.
+    static func decimal(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Double? {
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A { i += 1 }
+        var whole: UInt64 = 0
+        var fraction: UInt64 = 0
+        var scale: UInt64 = 1
+        var digits = 0
+        var inFraction = false
+        while i < bytes.count, digits < 19 {
+            let c = bytes[i]
+            if c == UInt8(ascii: "."), !inFraction {
+                inFraction = true
+            } else if c >= 0x30, c <= 0x39 {
+                if inFraction {
+                    fraction = fraction * 10 + UInt64(c - 0x30)
+                    scale *= 10
+                } else {
+                    whole = whole * 10 + UInt64(c - 0x30)
+                }
+                digits += 1
+            } else {
+                break
+            }
+            i += 1
+        }
+        guard digits > 0, i == bytes.count || bytes[i] == 0x20 || bytes[i] == 0x0A else { return nil }
+        return Double(whole) + Double(fraction) / Double(scale)
     }
 }
 

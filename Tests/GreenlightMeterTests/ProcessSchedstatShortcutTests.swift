@@ -1,0 +1,62 @@
+import Foundation
+import GreenlightCore
+@testable import GreenlightMeter
+import Testing
+
+/// A process that has not run since the last full read (same schedstat) is not read again, except at the
+/// periodic full refresh.
+@Suite("Process tree schedstat shortcut")
+struct ProcessSchedstatShortcutTests {
+    typealias FakeProc = ProcessOrphanSelectionTests.FakeProc
+    let root: Int32 = 2_000_000_100
+    let worker: Int32 = 2_000_000_101
+
+    @Test func idleProcessIsNotReReadUntilItRunsOrTheRefreshIsDue() throws {
+        let proc = try FakeProc()
+        try proc.process(root, ppid: 1, utime: 10, startTime: 5)
+        try proc.schedstat(root, runtime: 1_000, timeslices: 3)
+        let monitor = ProcessTreeMonitor(pid: root, procRoot: proc.path)   // sample 1: a full read
+
+        // The stat changes but schedstat says the process has not run: the cached figures stand.
+        try proc.process(root, ppid: 1, utime: 20, startTime: 5, children: [worker])
+        try proc.process(worker, ppid: root, utime: 7, startTime: 6)
+        #expect(monitor.sample().user == ProcFixtures.ticks(10))        // sample 2
+        #expect(monitor.sample().pids == [root])                        // sample 3
+
+        // It ran: read again, with its new child.
+        try proc.schedstat(root, runtime: 2_000, timeslices: 4)
+        let ran = monitor.sample()                                       // sample 4
+        #expect(ran.user == ProcFixtures.ticks(20 + 7))
+        #expect(ran.pids == [root, worker])
+
+        // Changes without a schedstat change surface at the next full refresh.
+        try proc.process(root, ppid: 1, utime: 30, startTime: 5, children: [worker])
+        for _ in 5..<ProcessTreeMonitor.refreshEvery + 1 {              // samples 5…10
+            #expect(monitor.sample().user == ProcFixtures.ticks(20 + 7))
+        }
+        #expect(monitor.sample().user == ProcFixtures.ticks(30 + 7))    // sample 11: full refresh
+    }
+
+    @Test func withoutSchedstatEveryProcessIsReadEachSample() throws {
+        let proc = try FakeProc()
+        try proc.process(root, ppid: 1, utime: 10, startTime: 5)
+        let monitor = ProcessTreeMonitor(pid: root, procRoot: proc.path)
+        try proc.process(root, ppid: 1, utime: 20, startTime: 5)
+        #expect(monitor.sample().user == ProcFixtures.ticks(20))
+    }
+
+    @Test(arguments: [
+        ("123456789 42 17\n", (UInt64(123_456_789), UInt64(17))),
+        ("0 0 0\n", (UInt64(0), UInt64(0))),
+    ])
+    func parsesSchedstat(_ text: String, _ expected: (UInt64, UInt64)) {
+        let parsed = Array(text.utf8).withUnsafeBufferPointer { ProcessTreeMonitor.parseSchedstat($0) }
+        #expect(parsed?.runtime == expected.0)
+        #expect(parsed?.timeslices == expected.1)
+    }
+
+    @Test(arguments: ["", "1 2\n", "1 x 3\n", "99999999999999999999 1 1\n"])
+    func rejectsMalformedSchedstat(_ text: String) {
+        #expect(Array(text.utf8).withUnsafeBufferPointer { ProcessTreeMonitor.parseSchedstat($0) } == nil)
+    }
+}
