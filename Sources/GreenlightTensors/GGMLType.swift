@@ -98,4 +98,33 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, Hashable {
         guard let match = GGMLType.allCases.first(where: { $0.name == upper }) else { return nil }
         self = match
     }
+
+    /// Whether values are stored in blocks with shared scales (Q8_0, Q4_K, ...) rather than one per element.
+    ///
+    /// A GGUF file holding any quantized tensor should carry `general.quantization_version`
+    /// (see ``GGUFKeyValue/quantizationVersion(_:)``).
+    public var isQuantized: Bool { blockSize > 1 }
+
+    /// The gguf-py name of a ggml type number this enum does not cover, for error messages.
+    static func otherName(_ raw: UInt32) -> String? {
+        switch raw {
+        case 4, 5: "Q4_2/Q4_3 (removed from ggml)"
+        case 16: "IQ2_XXS"
+        case 17: "IQ2_XS"
+        case 18: "IQ3_XXS"
+        case 19: "IQ1_S"
+        case 20: "IQ4_NL"
+        case 21: "IQ3_S"
+        case 22: "IQ2_S"
+        case 23: "IQ4_XS"
+        case 29: "IQ1_M"
+        case 31, 32, 33: "Q4_0_4_4/Q4_0_4_8/Q4_0_8_8 (removed from ggml)"
+        case 34: "TQ1_0"
+        case 35: "TQ2_0"
+        case 39: "MXFP4"
+        case 40: "NVFP4"
+        case 41: "Q1_0"
+        default: nil
+        }
+    }
 }

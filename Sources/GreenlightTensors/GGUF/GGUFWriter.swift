@@ -1,0 +1,254 @@
+import GreenlightCore
+
+/// A tensor to be written to a GGUF file: name, dimensions and type, but not the data.
+public struct GGUFTensorSpec: Sendable, Hashable {
+    /// GGML_MAX_NAME: names must be shorter, in UTF-8 bytes, to leave room for the NUL in ggml.
+    public static let maxNameBytes = 64
+
+    /// The tensor's name (llama.cpp names, e.g. `blk.0.attn_q.weight`); fewer than 64 UTF-8 bytes.
+    public var name: String
+    /// Dimensions in ggml order: `ne[0]` is the innermost, contiguous one; a multiple of the type's block size.
+    public var ne: [Int]
+    /// The storage type.
+    public var type: GGMLType
+
+    /// Declares a tensor from its ggml dimensions (`ne[0]` innermost).
+    public init(name: String, ne: [Int], type: GGMLType) {
+        self.name = name
+        self.ne = ne
+        self.type = type
+    }
+
+    /// Declares a tensor from its PyTorch/numpy/safetensors shape (outermost first), stored reversed as ``ne``.
+    public init(name: String, shape: [Int], type: GGMLType) {
+        self.init(name: name, ne: shape.reversed(), type: type)
+    }
+
+    /// Dimensions outermost first: ``ne`` reversed.
+    public var shape: [Int] { ne.reversed() }
+
+    /// The bytes the tensor's data takes (what ``GGUFWriter/writeTensor(_:)`` expects), or nil when
+    /// a dimension is negative, `ne[0]` is not a multiple of the block size, or the size overflows.
+    public var byteCount: Int? {
+        var elements = 1
+        for d in ne {
+            guard d >= 0 else { return nil }
+            let (p, o) = elements.multipliedReportingOverflow(by: d)
+            guard !o else { return nil }
+            elements = p
+        }
+        guard (ne.first ?? 1) % type.blockSize == 0 else { return nil }
+        return type.byteCount(elements: elements)
+    }
+}
+
+/// Writes a GGUF v3 file tensor by tensor, never holding more than the caller's current chunk.
+///
+/// Metadata and tensor declarations come first, so the whole header (key/values in the given order,
+/// the tensor-info table with offsets each padded to the alignment) is written at once; then each
+/// tensor's data follows in declaration order, zero-padded to the alignment, exactly as gguf-py's
+/// `GGUFWriter` lays files out. ``finish()`` checks every byte arrived, fsyncs and renames the
+/// temporary file into place; on any error, on ``cancel()``, or when the writer is dropped unfinished,
+/// the temporary file is removed and the destination is left as it was.
+///
+/// The alignment is `general.alignment` when the metadata has it (UINT32, a power of two), else 32.
+/// `general.architecture`, `general.file_type` and `general.quantization_version` are ordinary
+/// entries: pass them yourself (``GGUFKeyValue/architecture(_:)`` and friends) or build them with
+/// ``generalMetadata(architecture:fileType:tensors:)``, which adds the quantization version (2) when
+/// any tensor is quantized, as llama.cpp expects.
+///
+/// ```swift
+/// let specs = [GGUFTensorSpec(name: "blk.0.ffn_up.weight", shape: [1536, 384], type: .q8_0)]
+/// try GGUFWriter.write(to: path, metadata: GGUFWriter.generalMetadata(architecture: "bert",
+///                      fileType: .mostlyQ8_0, tensors: specs), tensors: specs) { writer in
+///     for spec in specs { try writer.writeTensor(quantize(spec)) }  // one tensor in memory at a time
+/// }
+/// ```
+public final class GGUFWriter {
+    /// The tensors as they will appear in the file, with their offsets in the data section.
+    public let tensors: [GGUFTensorInfo]
+    /// The data alignment in bytes.
+    public let alignment: Int
+    private let stream: TensorDataStream
+
+    /// Validates the declarations, creates the temporary file and writes the header.
+    ///
+    /// - Parameters:
+    ///   - path: the destination; its directory must exist.
+    ///   - metadata: key/value entries, written in this order.
+    ///   - tensors: the tensors, in the order their data will be supplied and stored.
+    /// - Throws: ``GreenlightError`` (`invalidInput`) for a duplicate key or tensor name, a name of
+    ///   64 bytes or more, more than 4 dimensions, `ne[0]` not a multiple of the block size, an array
+    ///   whose elements do not match its element type, or a bad `general.alignment`; `io` when the
+    ///   file cannot be created.
+    public init(path: String, metadata: [GGUFKeyValue], tensors specs: [GGUFTensorSpec]) throws {
+        func bad(_ what: String) -> GreenlightError { .invalidInput("cannot write \(path): \(what)") }
+
+        var header: [UInt8] = Array("GGUF".utf8)
+        header.appendLittleEndian(GGUFFile.version)
+        header.appendLittleEndian(UInt64(specs.count))
+        header.appendLittleEndian(UInt64(metadata.count))
+
+        var alignment = GGUFKey.defaultAlignment
+        var keys: Set<String> = []
+        for kv in metadata {
+            guard keys.insert(kv.key).inserted else { throw bad("duplicate metadata key \"\(kv.key)\"") }
+            if kv.key == GGUFKey.alignment {
+                guard case .uint32(let a) = kv.value else {
+                    throw bad("general.alignment must be UINT32, not \(kv.value.type)")
+                }
+                guard a != 0, a & (a - 1) == 0 else { throw bad("general.alignment \(a) is not a non-zero power of two") }
+                alignment = Int(a)
+            }
+            GGUFWriter.appendString(kv.key, to: &header)
+            header.appendLittleEndian(kv.value.type.rawValue)
+            try GGUFWriter.appendValue(kv.value, to: &header, depth: 0) { bad("metadata \"\(kv.key)\": \($0)") }
+        }
+
+        var infos: [GGUFTensorInfo] = []
+        infos.reserveCapacity(specs.count)
+        var names: Set<String> = []
+        var offset = 0
+        for spec in specs {
+            let name = spec.name
+            guard name.utf8.count < GGUFTensorSpec.maxNameBytes else {
+                throw bad("tensor name \"\(name)\" is \(name.utf8.count) bytes; GGUF (GGML_MAX_NAME) allows at most \(GGUFTensorSpec.maxNameBytes - 1)")
+            }
+            guard names.insert(name).inserted else { throw bad("duplicate tensor name \"\(name)\"") }
+            guard spec.ne.count <= GGUFFile.maxDimensions else {
+                throw bad("tensor \"\(name)\" has \(spec.ne.count) dimensions; GGUF allows at most \(GGUFFile.maxDimensions)")
+            }
+            guard spec.ne.allSatisfy({ $0 >= 0 }) else { throw bad("tensor \"\(name)\" has a negative dimension in ne \(spec.ne)") }
+            let ne0 = spec.ne.first ?? 1
+            guard ne0 % spec.type.blockSize == 0 else {
+                throw bad("tensor \"\(name)\" of type \(spec.type.name) has \(ne0) elements per row (ne[0]), not a multiple of the block size \(spec.type.blockSize)")
+            }
+            guard let size = spec.byteCount else { throw bad("tensor \"\(name)\" byte size overflows") }
+            let elements = spec.ne.reduce(1, *)  // cannot overflow: byteCount checked it
+            infos.append(GGUFTensorInfo(name: name, ne: spec.ne, type: spec.type, offset: offset, elementCount: elements, byteCount: size))
+
+            GGUFWriter.appendString(name, to: &header)
+            header.appendLittleEndian(UInt32(spec.ne.count))
+            for d in spec.ne { header.appendLittleEndian(UInt64(d)) }
+            header.appendLittleEndian(spec.type.rawValue)
+            header.appendLittleEndian(UInt64(offset))
+
+            let (padded, o1) = size.addingReportingOverflow((alignment - size % alignment) % alignment)
+            let (next, o2) = offset.addingReportingOverflow(padded)
+            guard !o1, !o2 else { throw bad("tensor \"\(name)\": data offsets overflow") }
+            offset = next
+        }
+        header.append(contentsOf: repeatElement(0, count: (alignment - header.count % alignment) % alignment))
+
+        let file = try StreamingFileWriter(path: path)
+        do {
+            try file.write(header)
+        } catch {
+            file.discard()
+            throw error
+        }
+        self.tensors = infos
+        self.alignment = alignment
+        self.stream = TensorDataStream(file: file, names: infos.map(\.name), sizes: infos.map(\.byteCount), alignment: alignment)
+    }
+
+    deinit { stream.cancel() }
+
+    /// The tensor the next bytes belong to, or nil when all data has been supplied.
+    public var nextTensor: GGUFTensorInfo? { stream.nextTensorIndex.map { tensors[$0] } }
+
+    /// Writes the whole data of the next tensor, then its padding.
+    ///
+    /// - Throws: ``GreenlightError`` when `bytes` is not exactly that tensor's ``GGUFTensorInfo/byteCount``,
+    ///   when a previous ``write(_:)`` left a tensor partly written, or on an I/O error; the file is then abandoned.
+    public func writeTensor(_ bytes: UnsafeRawBufferPointer) throws { try stream.writeTensor(bytes) }
+
+    /// Writes the whole data of the next tensor from an array (e.g. `[Float]`, `[Float16]`, `[UInt8]` blocks).
+    public func writeTensor<T: BitwiseCopyable>(_ elements: [T]) throws {
+        try elements.withUnsafeBytes { try stream.writeTensor($0) }
+    }
+
+    /// Appends a chunk of tensor data; chunks may end anywhere, and padding is inserted between tensors.
+    ///
+    /// - Throws: ``GreenlightError`` when the chunk goes past the last declared byte, or on an I/O
+    ///   error; the file is then abandoned.
+    public func write(_ chunk: UnsafeRawBufferPointer) throws { try stream.write(chunk) }
+
+    /// Checks all data was supplied, then fsyncs and atomically renames the file into place.
+    ///
+    /// - Throws: ``GreenlightError`` naming the first incomplete tensor, or on an I/O error; the
+    ///   temporary file is removed and the destination left as it was.
+    public func finish() throws { try stream.finish() }
+
+    /// Abandons the file: removes the temporary file; the destination is left as it was.
+    public func cancel() { stream.cancel() }
+
+    /// Writes a whole file: creates a writer, lets `body` supply the data, then finishes.
+    ///
+    /// When `body` throws, the file is abandoned and the error rethrown.
+    public static func write(
+        to path: String, metadata: [GGUFKeyValue], tensors: [GGUFTensorSpec], _ body: (GGUFWriter) throws -> Void
+    ) throws {
+        let writer = try GGUFWriter(path: path, metadata: metadata, tensors: tensors)
+        do {
+            try body(writer)
+            try writer.finish()
+        } catch {
+            writer.cancel()
+            throw error
+        }
+    }
+
+    /// The `general.*` entries llama.cpp looks for: architecture, file type, and — when any tensor is
+    /// quantized — `general.quantization_version` = 2.
+    ///
+    /// - Parameters:
+    ///   - architecture: `general.architecture`, e.g. "llama".
+    ///   - fileType: `general.file_type`, or nil to leave it out.
+    ///   - tensors: the tensors the file will hold.
+    public static func generalMetadata(
+        architecture: String, fileType: LlamaFileType?, tensors: [GGUFTensorSpec]
+    ) -> [GGUFKeyValue] {
+        var kvs: [GGUFKeyValue] = [.architecture(architecture)]
+        if tensors.contains(where: { $0.type.isQuantized }) { kvs.append(.quantizationVersion()) }
+        if let fileType { kvs.append(.fileType(fileType)) }
+        return kvs
+    }
+
+    static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.appendLittleEndian(UInt64(s.utf8.count))
+        out.append(contentsOf: s.utf8)
+    }
+
+    /// Appends a value's payload (its type tag is the caller's to write).
+    static func appendValue(
+        _ value: GGUFValue, to out: inout [UInt8], depth: Int, _ bad: (String) -> GreenlightError
+    ) throws {
+        switch value {
+        case .uint8(let v): out.appendLittleEndian(v)
+        case .int8(let v): out.appendLittleEndian(v)
+        case .uint16(let v): out.appendLittleEndian(v)
+        case .int16(let v): out.appendLittleEndian(v)
+        case .uint32(let v): out.appendLittleEndian(v)
+        case .int32(let v): out.appendLittleEndian(v)
+        case .uint64(let v): out.appendLittleEndian(v)
+        case .int64(let v): out.appendLittleEndian(v)
+        case .float32(let v): out.appendLittleEndian(v.bitPattern)
+        case .float64(let v): out.appendLittleEndian(v.bitPattern)
+        case .bool(let v): out.append(v ? 1 : 0)
+        case .string(let s): appendString(s, to: &out)
+        case .array(let elementType, let elements):
+            guard depth < GGUFFile.maxArrayNesting else {
+                throw bad("arrays nested deeper than \(GGUFFile.maxArrayNesting) levels cannot be read back")
+            }
+            out.appendLittleEndian(elementType.rawValue)
+            out.appendLittleEndian(UInt64(elements.count))
+            for (i, e) in elements.enumerated() {
+                guard e.type == elementType else {
+                    throw bad("array of \(elementType) has an element \(i) of type \(e.type)")
+                }
+                try appendValue(e, to: &out, depth: depth + 1, bad)
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GreenlightCore
+
+/// A whole file mapped read-only into memory, unmapped when the last reference goes away.
+///
+/// Immutable after `init`: the mapping is `PROT_READ`/`MAP_PRIVATE`, so sharing it across threads is safe.
+/// Like every mmap reader (the Rust safetensors crate, gguf-py's `np.memmap`), a file truncated by someone
+/// else while mapped makes later reads fault (SIGBUS); Greenlight's own writers never rewrite in place.
+final class MappedFile: @unchecked Sendable {
+    let path: String
+    /// The mapped bytes; empty (with a nil base) for an empty file.
+    let bytes: UnsafeRawBufferPointer
+
+    /// Maps `path`. Empty files map to an empty buffer (mmap refuses length 0).
+    init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let err = errno
+            if err == ENOENT { throw GreenlightError.notFound("\(path): no such file") }
+            throw GreenlightError.io("\(path): cannot open: \(String(cString: strerror(err)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw GreenlightError.io("\(path): cannot stat: \(String(cString: strerror(errno)))")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw GreenlightError.invalidInput("\(path): not a regular file")
+        }
+        let size = Int(st.st_size)
+        if size == 0 {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let p, p != MAP_FAILED else {
+            throw GreenlightError.io("\(path): cannot map \(size) bytes: \(String(cString: strerror(errno)))")
+        }
+        bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(p), count: size)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress {
+            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        }
+    }
+
+    var count: Int { bytes.count }
+
+    /// The bytes in `range`, which the caller has already checked to lie inside the file.
+    func slice(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        guard let base = bytes.baseAddress else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+}

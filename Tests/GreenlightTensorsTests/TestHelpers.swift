@@ -1,0 +1,88 @@
+import Foundation
+import GreenlightCore
+import GreenlightTestSupport
+import Testing
+
+/// A temporary directory removed at the end of a test.
+final class Scratch {
+    let url: URL
+    init() throws { url = try TestSupport.temporaryDirectory() }
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    func write(_ bytes: [UInt8], _ name: String) throws -> String {
+        let p = path(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+
+    /// Every entry in the directory (temporary files included).
+    func contents() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+    }
+}
+
+func readBytes(_ path: String) throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+/// Expects `body` to throw a ``GreenlightError`` whose message contains `fragment`; returns the message.
+@discardableResult
+func expectError(
+    _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+) -> String? {
+    do {
+        try body()
+        Issue.record("expected an error containing \"\(fragment)\", got none", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as GreenlightError {
+        #expect(error.message.contains(fragment), "message: \(error.message)", sourceLocation: sourceLocation)
+        return error.message
+    } catch {
+        Issue.record("expected a GreenlightError, got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+/// Little-endian byte building for hand-made files.
+struct Bytes {
+    var data: [UInt8] = []
+    mutating func u8(_ v: UInt8) { data.append(v) }
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+    mutating func raw(_ s: String) { data.append(contentsOf: Array(s.utf8)) }
+    mutating func str(_ s: String) { u64(UInt64(s.utf8.count)); raw(s) }
+    mutating func zeros(_ n: Int) { data.append(contentsOf: [UInt8](repeating: 0, count: n)) }
+    mutating func pad(to alignment: Int) { zeros((alignment - data.count % alignment) % alignment) }
+}
+
+/// A deterministic pseudo-random generator (SplitMix64) so fuzz tests are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// python3, when it can import `module`; nil (after a printed reason, or a recorded failure in CI) otherwise.
+func pythonWith(_ module: String, for test: String) throws -> String? {
+    guard let python = TestSupport.which("python3") else {
+        if TestSupport.inCI { Issue.record("python3 is missing in CI (needed by \(test))") } else {
+            print("skipping \(test): python3 is not on PATH")
+        }
+        return nil
+    }
+    let probe = try TestSupport.run(python, ["-c", "import \(module)"])
+    guard probe.status == 0 else {
+        if TestSupport.inCI { Issue.record("Python module \(module) is missing in CI (needed by \(test)): \(probe.stderr)") } else {
+            print("skipping \(test): Python module \(module) is not installed (pip install gguf==0.19.0 numpy)")
+        }
+        return nil
+    }
+    return python
+}
