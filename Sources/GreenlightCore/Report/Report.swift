@@ -9,7 +9,7 @@ public struct Report: Codable, Sendable, Hashable {
     /// The value of ``schema`` in every Greenlight report.
     public static let schemaName = "greenlight-report"
     /// The schema version this build writes.
-    public static let currentSchemaVersion = "1.0.0"
+    public static let currentSchemaVersion = "1.1.0"
 
     /// What produced the report.
     public enum Kind: String, Codable, Sendable, Hashable {
@@ -17,11 +17,15 @@ public struct Report: Codable, Sendable, Hashable {
         case run
         /// A planned run that was not executed (`greenlight estimate`).
         case estimate
+        /// A model compression (`greenlight compress`), with the energy of the compression itself.
+        case compress
+        /// A privacy operation (`greenlight privacy ...`): encryption, detection, anonymisation, DP.
+        case privacy
     }
 
     /// Always ``schemaName``; lets readers recognise the document.
     public var schema: String
-    /// The schema version, e.g. `1.0.0`.
+    /// The schema version, e.g. `1.1.0`.
     public var schemaVersion: String
     /// What produced the report.
     public var kind: Kind
@@ -45,6 +49,10 @@ public struct Report: Codable, Sendable, Hashable {
     public var sci: SCIScore?
     /// The inputs of an estimate; `nil` for measured runs.
     public var estimate: EstimateInputs?
+    /// What a compression did to a model; `nil` for other kinds.
+    public var compression: CompressionSection?
+    /// Privacy findings and guarantees; `nil` unless a privacy command produced the report.
+    public var privacy: PrivacySection?
     /// Warnings and notes a person should read (defaults used, counters unreadable, child killed).
     public var notes: [Note]
 
@@ -61,6 +69,8 @@ public struct Report: Codable, Sendable, Hashable {
         carbon: CarbonSection? = nil,
         sci: SCIScore? = nil,
         estimate: EstimateInputs? = nil,
+        compression: CompressionSection? = nil,
+        privacy: PrivacySection? = nil,
         notes: [Note] = []
     ) {
         self.schema = Self.schemaName
@@ -76,6 +86,8 @@ public struct Report: Codable, Sendable, Hashable {
         self.carbon = carbon
         self.sci = sci
         self.estimate = estimate
+        self.compression = compression
+        self.privacy = privacy
         self.notes = notes
     }
 }
