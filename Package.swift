@@ -4,6 +4,8 @@ import PackageDescription
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
 
 var targets: [Target] = [
     // Units, the report model, bundled grid/hardware data, SCI maths, exporters. No I/O with the OS.
@@ -18,10 +20,10 @@ var targets: [Target] = [
         name: "GreenlightMeter",
         dependencies: ["GreenlightCore", "CGreenlightShims"]
     ),
-    // Privacy: Fernet encryption (and, later, the rest of the privacy pillar).
+    // Privacy: Fernet and age encryption, PII detection and anonymisation, k-anonymity, differential privacy.
     .target(
         name: "GreenlightPrivacy",
-        dependencies: ["GreenlightCore", crypto, cryptoExtras]
+        dependencies: ["GreenlightCore", crypto, cryptoExtras, yams, csv]
     ),
     // Tensor file formats: safetensors and GGUF readers and writers, ggml type tables.
     .target(
@@ -102,6 +104,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]
