@@ -81,7 +81,20 @@ public final class GGUFWriter {
     ///   64 bytes or more, more than 4 dimensions, `ne[0]` not a multiple of the block size, an array
     ///   whose elements do not match its element type, or a bad `general.alignment`; `io` when the
     ///   file cannot be created.
-    public init(path: String, metadata: [GGUFKeyValue], tensors specs: [GGUFTensorSpec]) throws {
+    /// The size in bytes of the file that ``init(path:metadata:tensors:)`` and the data would make, computed
+    /// without writing anything (for dry runs).
+    ///
+    /// - Throws: as ``init(path:metadata:tensors:)`` for invalid declarations.
+    public static func fileSize(metadata: [GGUFKeyValue], tensors specs: [GGUFTensorSpec]) throws -> Int {
+        let (header, infos, alignment) = try layout(metadata: metadata, tensors: specs, path: "(dry run)")
+        guard let last = infos.last else { return header.count }
+        return header.count + last.offset + last.byteCount + (alignment - last.byteCount % alignment) % alignment
+    }
+
+    /// The header bytes (padded to the alignment), the tensor table and the alignment.
+    static func layout(
+        metadata: [GGUFKeyValue], tensors specs: [GGUFTensorSpec], path: String
+    ) throws -> (header: [UInt8], infos: [GGUFTensorInfo], alignment: Int) {
         func bad(_ what: String) -> GreenlightError { .invalidInput("cannot write \(path): \(what)") }
 
         var header: [UInt8] = Array("GGUF".utf8)
@@ -139,7 +152,11 @@ public final class GGUFWriter {
             offset = next
         }
         header.append(contentsOf: repeatElement(0, count: (alignment - header.count % alignment) % alignment))
+        return (header, infos, alignment)
+    }
 
+    public init(path: String, metadata: [GGUFKeyValue], tensors specs: [GGUFTensorSpec]) throws {
+        let (header, infos, alignment) = try GGUFWriter.layout(metadata: metadata, tensors: specs, path: path)
         let file = try StreamingFileWriter(path: path)
         do {
             try file.write(header)

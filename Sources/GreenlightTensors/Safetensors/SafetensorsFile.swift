@@ -96,6 +96,12 @@ public final class SafetensorsFile: @unchecked Sendable {
         return mapped.slice(start..<end)
     }
 
+    /// Lets the kernel drop the resident pages of `tensor`'s data (after it has been read); its bytes stay
+    /// readable. Streaming conversions call this so that peak memory does not grow with the file.
+    public func releaseData(for tensor: SafetensorsTensorInfo) {
+        mapped.release((dataStart + tensor.dataOffsets.lowerBound)..<(dataStart + tensor.dataOffsets.upperBound))
+    }
+
     /// The bytes of the tensor called `name`, pointing into the mapping; see ``data(for:)``.
     ///
     /// - Throws: ``GreenlightError`` (`notFound`) when the file has no such tensor.

@@ -46,7 +46,18 @@ public final class SafetensorsWriter {
     ///   - metadata: the `__metadata__` map, or nil to leave it out.
     /// - Throws: ``GreenlightError`` (`invalidInput`) for a duplicate or reserved name, a negative
     ///   dimension or a byte size that overflows; `io` when the file cannot be created.
-    public init(path: String, tensors specs: [SafetensorsTensorSpec], metadata: [String: String]? = nil) throws {
+    /// The size in bytes of the file that ``init(path:tensors:metadata:)`` and the data would make, computed
+    /// without writing anything (for dry runs).
+    ///
+    /// - Throws: as ``init(path:tensors:metadata:)`` for invalid declarations.
+    public static func fileSize(tensors specs: [SafetensorsTensorSpec], metadata: [String: String]? = nil) throws -> Int {
+        let (header, infos) = try layout(specs, metadata: metadata, path: "(dry run)")
+        return 8 + header.count + (infos.last?.dataOffsets.upperBound ?? 0)
+    }
+
+    static func layout(
+        _ specs: [SafetensorsTensorSpec], metadata: [String: String]?, path: String
+    ) throws -> (header: [UInt8], infos: [SafetensorsTensorInfo]) {
         func bad(_ what: String) -> GreenlightError { .invalidInput("cannot write \(path): \(what)") }
         var infos: [SafetensorsTensorInfo] = []
         infos.reserveCapacity(specs.count)
@@ -73,6 +84,11 @@ public final class SafetensorsWriter {
         guard header.count <= SafetensorsFile.maxHeaderLength else {
             throw bad("the header would be \(header.count) bytes, over the \(SafetensorsFile.maxHeaderLength)-byte limit readers enforce")
         }
+        return (header, infos)
+    }
+
+    public init(path: String, tensors specs: [SafetensorsTensorSpec], metadata: [String: String]? = nil) throws {
+        let (header, infos) = try SafetensorsWriter.layout(specs, metadata: metadata, path: path)
         let file = try StreamingFileWriter(path: path)
         do {
             var prefix: [UInt8] = []

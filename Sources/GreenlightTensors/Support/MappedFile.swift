@@ -59,4 +59,16 @@ final class MappedFile: @unchecked Sendable {
         guard let base = bytes.baseAddress else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
     }
+
+    /// Drops the whole pages inside `range` from this process's resident set (the page cache keeps them, so a
+    /// later read faults them back in). Streaming readers call it after each tensor so that RSS stays bounded
+    /// by what is in flight, not by the file size.
+    func release(_ range: Range<Int>) {
+        guard let base = bytes.baseAddress, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
+        let end = (Int(bitPattern: base) + range.upperBound) / page * page
+        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(p, end - start, Int32(MADV_DONTNEED))
+    }
 }

@@ -1,0 +1,135 @@
+import Foundation
+import GreenlightCore
+import GreenlightTensors
+
+/// What a model file holds: its tensors, their types and sizes, and its metadata.
+public struct ModelInspection: Codable, Sendable {
+    /// One tensor.
+    public struct Tensor: Codable, Sendable {
+        public var name: String
+        /// Type name, e.g. `F32`, `Q8_0`, `I64`.
+        public var type: String
+        /// Shape, outermost first (safetensors order; GGUF `ne` reversed).
+        public var shape: [Int]
+        public var parameters: Int
+        public var bytes: Int
+        public var bitsPerWeight: Double
+        /// Fraction of exact zeros, with `--sparsity`.
+        public var sparsity: Double?
+        /// Groups of four along rows breaking the 2:4 pattern, and groups checked, with `--sparsity`.
+        public var twoFourViolations: Int?
+        public var twoFourGroups: Int?
+    }
+
+    public var path: String
+    /// `safetensors` or `gguf`.
+    public var format: String
+    public var fileBytes: Int
+    public var tensors: [Tensor]
+    /// Metadata as `key: value` text (long arrays summarised).
+    public var metadata: [String: String]
+    public var parameters: Int { tensors.reduce(0) { $0 + $1.parameters } }
+    public var dataBytes: Int { tensors.reduce(0) { $0 + $1.bytes } }
+    public var bitsPerWeight: Double { parameters == 0 ? 0 : Double(dataBytes) * 8 / Double(parameters) }
+
+    enum CodingKeys: String, CodingKey {
+        case path, format, fileBytes, tensors, metadata, parameters, dataBytes, bitsPerWeight
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode(String.self, forKey: .path)
+        format = try c.decode(String.self, forKey: .format)
+        fileBytes = try c.decode(Int.self, forKey: .fileBytes)
+        tensors = try c.decode([Tensor].self, forKey: .tensors)
+        metadata = try c.decode([String: String].self, forKey: .metadata)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(format, forKey: .format)
+        try c.encode(fileBytes, forKey: .fileBytes)
+        try c.encode(tensors, forKey: .tensors)
+        try c.encode(metadata, forKey: .metadata)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(dataBytes, forKey: .dataBytes)
+        try c.encode(bitsPerWeight, forKey: .bitsPerWeight)
+    }
+
+    init(path: String, format: String, fileBytes: Int, tensors: [Tensor], metadata: [String: String]) {
+        self.path = path
+        self.format = format
+        self.fileBytes = fileBytes
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+}
+
+/// Reads safetensors and GGUF files for `greenlight inspect`.
+public enum ModelInspector {
+    /// Inspects `path`, recognised by its GGUF magic or else read as safetensors.
+    ///
+    /// - Parameters:
+    ///   - sparsity: also decode float and block tensors to measure zeros and the 2:4 pattern.
+    /// - Throws: ``GreenlightError`` when the file is missing or invalid in either format.
+    public static func inspect(_ path: String, sparsity: Bool = false) throws -> ModelInspection {
+        if try isGGUF(path) {
+            let f = try GGUFFile(path: path)
+            var tensors: [ModelInspection.Tensor] = []
+            for t in f.tensors {
+                var e = ModelInspection.Tensor(name: t.name, type: t.type.name, shape: t.shape, parameters: t.elementCount,
+                                               bytes: t.byteCount, bitsPerWeight: Double(t.byteCount * 8) / Double(max(1, t.elementCount)))
+                if sparsity, Quantizer.isDequantizable(t.type) {
+                    let values = try Quantizer.dequantize(f.data(for: t), type: t.type)
+                    measure(values, rowLength: t.ne.first ?? 1, into: &e)
+                }
+                tensors.append(e)
+            }
+            var metadata: [String: String] = [:]
+            for kv in f.metadata { metadata[kv.key] = summary(kv.value) }
+            return ModelInspection(path: path, format: "gguf", fileBytes: f.fileSize, tensors: tensors, metadata: metadata)
+        }
+        let f = try SafetensorsFile(path: path)
+        var tensors: [ModelInspection.Tensor] = []
+        for t in f.tensors {
+            var e = ModelInspection.Tensor(name: t.name, type: t.dtype.name, shape: t.shape, parameters: t.elementCount,
+                                           bytes: t.byteCount, bitsPerWeight: Double(t.byteCount * 8) / Double(max(1, t.elementCount)))
+            if sparsity, let g = t.dtype.ggmlType, g == .f32 || g == .f16 || g == .bf16 {
+                let values = try Quantizer.convertToFloat(f.data(for: t), from: g)
+                measure(values, rowLength: t.shape.last ?? 1, into: &e)
+                f.releaseData(for: t)
+            }
+            tensors.append(e)
+        }
+        return ModelInspection(path: path, format: "safetensors", fileBytes: f.fileSize, tensors: tensors,
+                               metadata: f.metadata ?? [:])
+    }
+
+    private static func measure(_ values: [Float], rowLength: Int, into e: inout ModelInspection.Tensor) {
+        values.withUnsafeBufferPointer { v in
+            e.sparsity = Pruner.sparsity(v)
+            if let c = Pruner.checkTwoFour(v, rowLength: rowLength) {
+                e.twoFourGroups = c.groups
+                e.twoFourViolations = c.violations
+            }
+        }
+    }
+
+    private static func isGGUF(_ path: String) throws -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw FileManager.default.fileExists(atPath: path)
+                ? GreenlightError.io("\(path): cannot read") : GreenlightError.notFound("\(path): no such file")
+        }
+        defer { try? h.close() }
+        return (try? h.read(upToCount: 4)) == Data("GGUF".utf8)
+    }
+
+    /// A value for display: arrays longer than 8 elements are summarised.
+    static func summary(_ value: GGUFValue) -> String {
+        if case .array(let type, let elements) = value, elements.count > 8 {
+            return "[\(elements.count) × \(type)] " + elements.prefix(3).map(\.description).joined(separator: ", ") + ", …"
+        }
+        return value.description
+    }
+}

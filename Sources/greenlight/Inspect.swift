@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import GreenlightCompress
+import GreenlightCore
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the tensors, types, shapes, sizes, bits per weight and metadata of a safetensors or GGUF file.")
+
+    @Argument(help: "A .safetensors or .gguf file.")
+    var file: String
+
+    @Flag(help: "Also measure zeros per tensor and check the 2:4 pattern (decodes every tensor).")
+    var sparsity = false
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        do {
+            let m = try ModelInspector.inspect(file, sparsity: sparsity)
+            if json {
+                let e = JSONEncoder()
+                e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try e.encode(m) + Data("\n".utf8))
+                return
+            }
+            var out = "\(m.path): \(m.format), \(Format.bytes(Double(m.fileBytes))), \(m.tensors.count) tensors, "
+                + "\(m.parameters) parameters, \(Format.number(m.bitsPerWeight, significant: 4)) bits/weight\n"
+            if !m.metadata.isEmpty {
+                out += "metadata:\n"
+                for key in m.metadata.keys.sorted() { out += "  \(key) = \(m.metadata[key]!)\n" }
+            }
+            out += "tensors:\n"
+            let width = min(48, m.tensors.map(\.name.count).max() ?? 10)
+            for t in m.tensors {
+                let name = t.name.padding(toLength: max(width, t.name.count), withPad: " ", startingAt: 0)
+                var line = "  \(name)  \(t.type.padding(toLength: 5, withPad: " ", startingAt: 0))  \(t.shape)  \(t.parameters) params  \(t.bytes) B  \(Format.number(t.bitsPerWeight, significant: 3)) bpw"
+                if let s = t.sparsity { line += "  sparsity \(Format.number(s * 100, significant: 3)) %" }
+                if let v = t.twoFourViolations, let g = t.twoFourGroups { line += v == 0 ? "  2:4 ok" : "  2:4 broken in \(v)/\(g) groups" }
+                out += line + "\n"
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        } catch {
+            throw fail(error)
+        }
+    }
+}

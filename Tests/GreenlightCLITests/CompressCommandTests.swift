@@ -1,0 +1,148 @@
+import Foundation
+import GreenlightCore
+import GreenlightTestSupport
+import Testing
+
+/// `greenlight compress` and `inspect` end to end on the real MiniLM, checked by gguf-py (the oracle).
+@Suite("greenlight compress and inspect", .serialized)
+struct CompressCommandTests {
+    static let model = TestSupport.sharedData.appendingPathComponent("models/all-MiniLM-L6-v2/model.safetensors").path
+    static let oracle = TestSupport.repositoryRoot.appendingPathComponent("Scripts/check-gguf-oracle.py").path
+
+    /// gguf-py is required in CI; elsewhere the oracle half is skipped when it is missing.
+    static let ggufPy: String? = {
+        guard let python = TestSupport.which("python3"),
+              let r = try? TestSupport.run(python, ["-c", "import gguf, numpy"]), r.status == 0 else { return nil }
+        return python
+    }()
+
+    static func oracleCheck(_ gguf: String, bound: Double? = nil) throws -> [String: Any]? {
+        guard let python = ggufPy else {
+            #expect(!TestSupport.inCI, "gguf-py missing in CI (pip install gguf==0.19.0)")
+            return nil
+        }
+        let r = try TestSupport.run(python, [oracle, gguf, model] + (bound.map { ["\($0)"] } ?? []))
+        #expect(r.status == 0, "gguf-py oracle: \(r.stdout) \(r.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    }
+
+    @Test("MiniLM → Q8_0: a complete bert GGUF about 4× smaller, byte-identical to gguf-py, with the report")
+    func miniLMQ8() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("m.gguf").path, json = dir.appendingPathComponent("r.json")
+        let r = try CLI.run(["compress", Self.model, "--type", "q8_0", "-o", out, "--json", json.path, "--intensity", "100"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("ratio S1/S2"))
+        let report = try CLI.report(at: json)
+        let c = try #require(report.compression)
+        #expect(report.kind == .compress)
+        #expect(c.source.architecture == "bert" && c.output?.architecture == "bert")
+        #expect(c.ratio > 3.4 && c.ratio < 4.1)
+        #expect(c.outputBytes == UInt64(try FileManager.default.attributesOfItem(atPath: out)[.size] as! Int))
+        #expect(c.tensors.count == 101 && c.fallbacks == 0)
+        #expect(c.bitsPerWeight > 8.5 && c.bitsPerWeight < 9)
+        #expect((c.relativeRMSE ?? 1) < 0.01)
+        #expect(c.tensors.first { $0.name == "blk.0.attn_q.weight" }?.sourceName == "encoder.layer.0.attention.self.query.weight")
+        #expect(report.energy != nil && report.carbon != nil)
+        #expect(try schemaViolation(of: json) == nil)
+        if let figures = try Self.oracleCheck(out) {
+            #expect(figures["exact"] as? Int == 101)
+        }
+    }
+
+    @Test("every exact type is byte-identical to gguf-py; K-quants decode in gguf-py to the error the report gives",
+          arguments: ["q4_0", "q4_1", "q5_0", "q5_1", "f16", "bf16", "q4_K", "q6_K"])
+    func otherTypes(type: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("m.gguf").path, json = dir.appendingPathComponent("r.json")
+        let r = try CLI.run(["compress", Self.model, "--type", type, "-o", out, "--json", json.path, "-q", "--intensity", "100"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let c = try #require(try CLI.report(at: json).compression)
+        if type.hasSuffix("_K") {
+            // 384-wide rows fall back (Q4_K → Q5_0, Q6_K → Q8_0); the 1536-wide ffn_down rows take the K-quant.
+            #expect(c.fallbacks == 31)   // and token_embd, also 384 wide
+            #expect(c.tensors.filter { $0.type == type.uppercased().replacingOccurrences(of: "_k", with: "_K") }.count == 6)
+        }
+        guard let figures = try Self.oracleCheck(out, bound: 1) else { return }
+        if let kq = figures["kquant_tensors"] as? [String: Double] {
+            for (name, rmse) in kq {
+                let ours = try #require(c.tensors.first { $0.name == name }?.relativeRMSE)
+                #expect(abs(ours - rmse) <= 1e-4 * rmse, "\(name): gguf-py decodes to \(rmse), the report says \(ours)")
+            }
+        }
+    }
+
+    @Test("--dry-run writes nothing and predicts the exact size")
+    func dryRun() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("r.json")
+        let out = dir.appendingPathComponent("m.gguf").path
+        #expect(try CLI.run(["compress", Self.model, "--type", "q4_0", "--dry-run", "-o", out, "--json", json.path, "-q"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let predicted = try #require(try CLI.report(at: json).compression)
+        #expect(predicted.dryRun && predicted.output == nil)
+        #expect(try CLI.run(["compress", Self.model, "--type", "q4_0", "-o", out, "-q", "--no-error"]).status == 0)
+        #expect(predicted.outputBytes == UInt64(try FileManager.default.attributesOfItem(atPath: out)[.size] as! Int))
+    }
+
+    @Test("2:4 and magnitude pruning to safetensors; inspect checks the pattern")
+    func pruning() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("p.safetensors").path, json = dir.appendingPathComponent("r.json")
+        #expect(try CLI.run(["compress", Self.model, "--prune", "2:4", "--format", "safetensors", "--type", "f32",
+                             "-o", out, "--json", json.path, "-q"]).status == 0)
+        let c = try #require(try CLI.report(at: json).compression)
+        #expect(c.pruning?.method == "2:4")
+        #expect(abs((c.sparsity ?? 0) - 0.5) < 1e-9)
+        let inspect = try CLI.run(["inspect", out, "--sparsity", "--json"])
+        #expect(inspect.status == 0)
+        let m = try #require(try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+        let tensors = try #require(m["tensors"] as? [[String: Any]])
+        let q = try #require(tensors.first { $0["name"] as? String == "encoder.layer.0.attention.self.query.weight" })
+        #expect(q["twoFourViolations"] as? Int == 0)
+        let original = try CLI.run(["inspect", Self.model, "--sparsity"])
+        #expect(original.stdout.contains("2:4 broken"))
+
+        let g = dir.appendingPathComponent("g.gguf").path
+        #expect(try CLI.run(["compress", Self.model, "--prune", "global", "--sparsity", "0.3", "--type", "q8_0",
+                             "-o", g, "--json", json.path, "-q"]).status == 0)
+        let global = try #require(try CLI.report(at: json).compression)
+        #expect(abs((global.sparsity ?? 0) - 0.3) < 1e-6)
+        #expect(global.pruning?.scope == "global")
+    }
+
+    @Test("inspect lists GGUF tensors and metadata")
+    func inspectGGUF() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("m.gguf").path
+        #expect(try CLI.run(["compress", Self.model, "-o", out, "-q", "--no-error"]).status == 0)
+        let r = try CLI.run(["inspect", out])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("general.architecture = \"bert\""))
+        #expect(r.stdout.contains("bert.pooling_type = 1"))
+        #expect(r.stdout.contains("blk.5.ffn_down.weight") && r.stdout.contains("Q8_0"))
+    }
+
+    @Test("bad input: clear error, non-zero exit, no output file")
+    func badInput() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.safetensors")
+        try Data([1, 2, 3]).write(to: bad)
+        let out = dir.appendingPathComponent("o.gguf").path
+        let r = try CLI.run(["compress", bad.path, "-o", out])
+        #expect(r.status == 2 && r.stderr.contains("greenlight: error:"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let t = try CLI.run(["compress", Self.model, "--type", "q3_K", "-o", out])
+        #expect(t.status == 2 && t.stderr.contains("q3_K"))
+        let q = try CLI.run(["compress", Self.model, "--type", "q8_0", "--format", "safetensors", "-o", out])
+        #expect(q.status == 2 && q.stderr.contains("safetensors cannot hold Q8_0"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["bad.safetensors"])
+        #expect(try CLI.run(["inspect", dir.appendingPathComponent("missing").path]).status != 0)
+    }
+}
