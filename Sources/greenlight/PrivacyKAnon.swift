@@ -93,8 +93,10 @@ extension Privacy {
             summary.kRequired = k
             summary.lRequired = l
             summary.tRequired = t
+            let notes = try methodNotes(table)
             printError(Self.describe(summary, entropyLRequired: entropyL))
-            try writeReport(summary, anonymization: nil)
+            notes.forEach { printError("  \($0.message)") }
+            try writeReport(summary, anonymization: nil, notes: notes)
             let met = (k.map { summary.kReached >= $0 } ?? true)
                 && (l.map { (summary.lReached ?? 0) >= $0 } ?? true)
                 && (entropyL.map { (summary.entropyLReached ?? 0) >= $0 - 1e-9 } ?? true)
@@ -116,6 +118,7 @@ extension Privacy {
                 }
             }
             let dropped = drop.map(Self.list) ?? []
+            for name in dropped { _ = try table.columnIndex(name) }
             let result = try KAnonymity.anonymize(
                 table, quasiIdentifiers: qis, sensitive: sensitive, hierarchies: hierarchies, requirements: requirements)
             let csv = try result.csvData(dropping: dropped)
@@ -124,14 +127,26 @@ extension Privacy {
                 if qis.contains(name) { return ColumnTreatment(column: name, classification: "quasi-identifier", operation: "generalize") }
                 return ColumnTreatment(column: name, classification: name == sensitive ? "sensitive" : "other", operation: "keep")
             }
+            let notes = try methodNotes(table)
             try AtomicFile.write(csv, to: output ?? "")
             printError(Self.describe(result.summary, entropyLRequired: entropyL))
-            try writeReport(result.summary, anonymization: AnonymizationSummary(rows: table.rowCount, columns: treatments))
+            notes.forEach { printError("  \($0.message)") }
+            try writeReport(result.summary, anonymization: AnonymizationSummary(rows: table.rowCount, columns: treatments), notes: notes)
         }
 
-        private func writeReport(_ summary: KAnonymitySummary, anonymization: AnonymizationSummary?) throws {
+        /// What the summary has no field for: how t was measured, the entropy l asked for.
+        private func methodNotes(_ table: CSVTable) throws -> [Note] {
+            var notes: [Note] = []
+            if let sensitive {
+                notes.append(Note(.info, code: "t-closeness-distance", "t: " + (try KAnonymity.tClosenessMethod(table, sensitive: sensitive))))
+            }
+            if let entropyL { notes.append(Note(.info, code: "entropy-l-required", "entropy l required: \(entropyL)")) }
+            return notes
+        }
+
+        private func writeReport(_ summary: KAnonymitySummary, anonymization: AnonymizationSummary?, notes: [Note]) throws {
             guard let json else { return }
-            let report = Report(kind: .privacy, privacy: PrivacySection(anonymization: anonymization, kAnonymity: summary))
+            let report = Report(kind: .privacy, privacy: PrivacySection(anonymization: anonymization, kAnonymity: summary), notes: notes)
             try AtomicFile.write(report.jsonData(), to: json)
         }
 
@@ -245,10 +260,11 @@ extension Privacy {
                     try dpQuery.release(on: table, bounds: bounds, mechanism: mech, using: &rng)
                 }
                 let r = outcome.release
-                print(r.value)
-                printError("\(r.query) = \(r.value) [\(r.mechanism), ε = \(r.epsilon), δ = \(r.delta), sensitivity \(r.sensitivity), noise scale \(r.noiseScale)]")
+                let g = { (x: Double) in String(format: "%g", x) }
+                printError("\(r.query) [\(r.mechanism), ε = \(g(r.epsilon)), δ = \(g(r.delta)), sensitivity \(g(r.sensitivity)), noise scale \(g(r.noiseScale))]")
                 for note in outcome.notes { printError("  \(note)") }
-                printError("budget of \(datasetID): spent ε = \(account.epsilonSpent) of \(account.epsilonBudget), δ = \(account.deltaSpent) of \(account.deltaBudget) (ledger \(ledgerPath))")
+                printError("budget of \(datasetID): spent ε = \(g(account.epsilonSpent)) of \(g(account.epsilonBudget)), δ = \(g(account.deltaSpent)) of \(g(account.deltaBudget)) (ledger \(ledgerPath))")
+                print(r.value)
                 if let json {
                     let summary = DifferentialPrivacySummary(
                         dataset: datasetID, releases: [r], epsilonSpent: account.epsilonSpent, deltaSpent: account.deltaSpent,

@@ -115,6 +115,18 @@ public enum KAnonymity {
             releasedRows: released, suppressedRows: suppressedRows, table: table, problem: problem, node: best.node)
     }
 
+    /// How t is measured for a sensitive column: which ground distance the earth mover's distance uses.
+    ///
+    /// - Returns: e.g. `earth mover's distance, equal ground distance over 8 distinct values`.
+    /// - Throws: ``GreenlightError`` for an unknown column.
+    public static func tClosenessMethod(_ table: CSVTable, sensitive: String) throws -> String {
+        let column = SensitiveColumn(table.columns[try table.columnIndex(sensitive)])
+        let m = column.values.count
+        return column.ordered
+            ? "earth mover's distance, ordered ground distance |i - j|/(m - 1) over the m = \(m) distinct numeric values, against the whole input table"
+            : "earth mover's distance, equal ground distance over \(m) distinct values, against the whole input table"
+    }
+
     static func satisfies(_ stats: ClassStatistics, _ r: AnonymityRequirements) -> Bool {
         if stats.size < r.k { return false }
         if let l = r.l, stats.distinct < l { return false }

@@ -73,9 +73,10 @@ public enum DPQuery: Sendable, Hashable, CustomStringConvertible {
             let noisySum = sum + half.noise(sensitivity: delta, using: &rng)
             let noisyCount = Double(table.rowCount) + half.noise(sensitivity: 1, using: &rng)
             let mean = min(max(noisySum / max(noisyCount, 1), bounds.lowerBound), bounds.upperBound)
+            let g = { (x: Double) in String(format: "%g", x) }
             let note = "\(description) = noisy sum / noisy count, each with half the budget "
-                + "(ε = \(half.epsilon), δ = \(half.delta)): sum sensitivity \(delta), noise scale \(half.noiseScale(sensitivity: delta)); "
-                + "count sensitivity 1, noise scale \(half.noiseScale(sensitivity: 1)); result clamped to [\(bounds.lowerBound), \(bounds.upperBound)]"
+                + "(ε = \(g(half.epsilon)), δ = \(g(half.delta))): sum sensitivity \(g(delta)), noise scale \(g(half.noiseScale(sensitivity: delta))); "
+                + "count sensitivity 1, noise scale \(g(half.noiseScale(sensitivity: 1))); result clamped to [\(g(bounds.lowerBound)), \(g(bounds.upperBound))]"
             return Outcome(release: DPRelease(
                 query: description, mechanism: mode, epsilon: mechanism.epsilon, delta: mechanism.delta,
                 sensitivity: delta, noiseScale: half.noiseScale(sensitivity: delta), value: mean), notes: [note])

@@ -96,9 +96,10 @@ public struct PrivacyBudgetLedger: Sendable {
             // A relative tolerance, so that ten queries of 0.1 fit a budget of 1.
             let newEpsilon = account.epsilonSpent + epsilon, newDelta = account.deltaSpent + delta
             guard newEpsilon <= epsilonBudget * (1 + 1e-9), newDelta <= deltaBudget * (1 + 1e-9) else {
+                let g = { (x: Double) in String(format: "%g", x) }
                 throw GreenlightError.invalidInput(
-                    "privacy budget exceeded for dataset \(dataset): spent ε = \(account.epsilonSpent), δ = \(account.deltaSpent) "
-                        + "of ε = \(epsilonBudget), δ = \(deltaBudget); this query asks ε = \(epsilon), δ = \(delta). Nothing was released.")
+                    "privacy budget exceeded for dataset \(dataset): spent ε = \(g(account.epsilonSpent)), δ = \(g(account.deltaSpent)) "
+                        + "of ε = \(g(epsilonBudget)), δ = \(g(deltaBudget)); this query asks ε = \(g(epsilon)), δ = \(g(delta)). Nothing was released.")
             }
             let answer = try body()
             account.queries.append(Entry(time: time, query: query, mechanism: mechanism, epsilon: epsilon, delta: delta))
