@@ -52,6 +52,8 @@ public struct CSVTable: Sendable, Hashable {
     ///   there is no header.
     public init(csv text: String, name: String = "input") throws {
         let reader: CSVReader
+        // A UTF-8 byte order mark would otherwise become part of the first column's name.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true)
         } catch {

@@ -20,15 +20,19 @@ public struct PrivacyBudgetLedger: Sendable {
         public var query: String
         /// `laplace` or `gaussian`.
         public var mechanism: String
-        /// ε and δ spent.
+        /// ε spent.
         public var epsilon: Double
+        /// δ spent (0 for Laplace).
         public var delta: Double
     }
 
     /// A dataset's budget and the queries charged to it.
     public struct Account: Codable, Sendable, Hashable {
+        /// The dataset's total ε budget, fixed by its first query.
         public var epsilonBudget: Double
+        /// The dataset's total δ budget, fixed by its first query.
         public var deltaBudget: Double
+        /// Every query charged, oldest first.
         public var queries: [Entry]
         /// Total ε spent.
         public var epsilonSpent: Double { queries.reduce(0) { $0 + $1.epsilon } }
