@@ -1,0 +1,293 @@
+import ArgumentParser
+import Foundation
+import GreenlightCore
+import GreenlightPrivacy
+
+extension Privacy {
+    struct KAnon: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kanon",
+            abstract: "Measure or enforce k-anonymity, l-diversity and t-closeness of a CSV table.",
+            discussion: """
+                Enforcing searches every combination of one generalisation level per quasi-identifier, suppresses \
+                the rows of classes that fail, and keeps the combination with the least information loss \
+                (normalised certainty penalty, suppressed rows counting 1) whose suppressed rows fit --suppress. \
+                Hierarchies: dates to month, year, decade, *; zip codes to shorter prefixes; numbers to ranges; \
+                categories by a YAML tree (--hierarchy). t is the earth mover's distance to the whole table's \
+                sensitive distribution (equal distance for categories, ordered for numbers). With --measure the \
+                table is only measured; given --k/--l/--t, the exit status is 1 when they are not met.
+                """
+        )
+
+        @Argument(help: "The CSV file; its first row is the header.")
+        var input: String
+
+        @Option(help: "Quasi-identifier columns, comma-separated.")
+        var qi: String
+
+        @Option(help: "The sensitive column, for l-diversity and t-closeness.")
+        var sensitive: String?
+
+        @Option(name: .customLong("k"), help: "Every equivalence class has at least k rows.")
+        var k: Int?
+
+        @Option(name: .customLong("l"), help: "Distinct l-diversity: at least l sensitive values per class.")
+        var l: Int?
+
+        @Option(name: .customLong("entropy-l"), help: "Entropy l-diversity: sensitive entropy at least ln(l) per class.")
+        var entropyL: Double?
+
+        @Option(name: .customLong("t"), help: "t-closeness: earth mover's distance at most t per class.")
+        var t: Double?
+
+        @Option(help: "The largest fraction of rows that may be suppressed.")
+        var suppress: Double = 0
+
+        @Option(help: "YAML hierarchies by column (date, zip, numeric, {numeric: [widths]}, {categories: tree}).")
+        var hierarchy: String?
+
+        @Option(help: "Direct identifiers to leave out of the output, comma-separated.")
+        var drop: String?
+
+        @Flag(help: "Only measure k, l and t of the table as it is.")
+        var measure = false
+
+        @Option(name: [.customShort("o"), .customLong("output")], help: "Write the anonymised CSV here (atomically).")
+        var output: String?
+
+        @Option(help: "Write the JSON report here (atomically).")
+        var json: String?
+
+        func validate() throws {
+            if measure {
+                if output != nil || drop != nil || hierarchy != nil { throw ValidationError("--measure writes no table: drop -o, --drop, --hierarchy") }
+            } else {
+                guard k != nil else { throw ValidationError("give --k (or --measure to only measure)") }
+                guard output != nil else { throw ValidationError("give -o/--output for the anonymised table") }
+            }
+        }
+
+        func run() throws {
+            do {
+                let table = try CSVTable(contentsOfFile: input)
+                let qis = Self.list(qi)
+                if measure {
+                    try runMeasure(table, qis)
+                } else {
+                    try runAnonymize(table, qis)
+                }
+            } catch let code as ExitCode {
+                throw code
+            } catch {
+                throw fail(error)
+            }
+        }
+
+        private func runMeasure(_ table: CSVTable, _ qis: [String]) throws {
+            // Validates k, l, t as enforcing would.
+            _ = try AnonymityRequirements(k: k ?? 1, l: l, entropyL: entropyL, t: t)
+            if sensitive == nil, l != nil || entropyL != nil || t != nil {
+                throw GreenlightError.invalidInput("l-diversity and t-closeness need a sensitive column: give --sensitive")
+            }
+            var summary = try KAnonymity.measure(table, quasiIdentifiers: qis, sensitive: sensitive)
+            summary.kRequired = k
+            summary.lRequired = l
+            summary.tRequired = t
+            let notes = try methodNotes(table)
+            printError(Self.describe(summary, entropyLRequired: entropyL))
+            notes.forEach { printError("  \($0.message)") }
+            try writeReport(summary, anonymization: nil, notes: notes)
+            let met = (k.map { summary.kReached >= $0 } ?? true)
+                && (l.map { (summary.lReached ?? 0) >= $0 } ?? true)
+                && (entropyL.map { (summary.entropyLReached ?? 0) >= $0 - 1e-9 } ?? true)
+                && (t.map { (summary.tReached ?? 1) <= $0 + 1e-9 } ?? true)
+            if !met {
+                printError("greenlight: the table does not meet the requirements")
+                throw ExitCode(1)
+            }
+        }
+
+        private func runAnonymize(_ table: CSVTable, _ qis: [String]) throws {
+            let requirements = try AnonymityRequirements(k: k ?? 1, l: l, entropyL: entropyL, t: t, suppressionLimit: suppress)
+            var hierarchies: [String: GeneralizationHierarchy] = [:]
+            if let hierarchy {
+                guard let data = FileManager.default.contents(atPath: hierarchy) else { throw GreenlightError.notFound("cannot read \(hierarchy)") }
+                for (column, h) in try GeneralizationHierarchy.hierarchies(yaml: String(decoding: data, as: UTF8.self)) {
+                    let values = try table.columns[table.columnIndex(column)]
+                    hierarchies[column] = h ?? .numeric(fitting: values.compactMap { Double($0) })
+                }
+            }
+            let dropped = drop.map(Self.list) ?? []
+            for name in dropped { _ = try table.columnIndex(name) }
+            let result = try KAnonymity.anonymize(
+                table, quasiIdentifiers: qis, sensitive: sensitive, hierarchies: hierarchies, requirements: requirements)
+            let csv = try result.csvData(dropping: dropped)
+            let treatments = table.header.map { name in
+                if dropped.contains(name) { return ColumnTreatment(column: name, classification: "direct-identifier", operation: "drop") }
+                if qis.contains(name) { return ColumnTreatment(column: name, classification: "quasi-identifier", operation: "generalize") }
+                return ColumnTreatment(column: name, classification: name == sensitive ? "sensitive" : "other", operation: "keep")
+            }
+            let notes = try methodNotes(table)
+            try AtomicFile.write(csv, to: output ?? "")
+            printError(Self.describe(result.summary, entropyLRequired: entropyL))
+            notes.forEach { printError("  \($0.message)") }
+            try writeReport(result.summary, anonymization: AnonymizationSummary(rows: table.rowCount, columns: treatments), notes: notes)
+        }
+
+        /// What the summary has no field for: how t was measured, the entropy l asked for.
+        private func methodNotes(_ table: CSVTable) throws -> [Note] {
+            var notes: [Note] = []
+            if let sensitive {
+                notes.append(Note(.info, code: "t-closeness-distance", "t: " + (try KAnonymity.tClosenessMethod(table, sensitive: sensitive))))
+            }
+            if let entropyL { notes.append(Note(.info, code: "entropy-l-required", "entropy l required: \(entropyL)")) }
+            return notes
+        }
+
+        private func writeReport(_ summary: KAnonymitySummary, anonymization: AnonymizationSummary?, notes: [Note]) throws {
+            guard let json else { return }
+            let report = Report(kind: .privacy, privacy: PrivacySection(anonymization: anonymization, kAnonymity: summary), notes: notes)
+            try AtomicFile.write(report.jsonData(), to: json)
+        }
+
+        static func list(_ text: String) -> [String] {
+            text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+
+        /// The figures a person reads, each with how it was measured.
+        static func describe(_ s: KAnonymitySummary, entropyLRequired: Double?) -> String {
+            func required<T>(_ value: T?) -> String { value.map { " (required \($0))" } ?? "" }
+            let released = s.rows - s.suppressedRows
+            let percent = s.rows == 0 ? 0 : 100 * Double(s.suppressedRows) / Double(s.rows)
+            var lines = [
+                "rows: \(s.rows) read, \(released) released, \(s.suppressedRows) suppressed (\(String(format: "%.2f", percent))%)",
+                "equivalence classes: \(s.equivalenceClasses)",
+                "k: \(s.kReached)\(required(s.kRequired))",
+            ]
+            if let lr = s.lReached { lines.append("l (distinct): \(lr)\(required(s.lRequired))") }
+            if let el = s.entropyLReached { lines.append("l (entropy, exp of the class entropy): \(String(format: "%.4f", el))\(required(entropyLRequired))") }
+            if let t = s.tReached { lines.append("t (earth mover's distance to the table): \(String(format: "%.4f", t))\(required(s.tRequired))") }
+            let levels = s.quasiIdentifiers.map { "\($0) \(s.generalization[$0] ?? "none")" }.joined(separator: ", ")
+            lines.append("generalisation: \(levels)")
+            lines.append("information loss: \(String(format: "%.4f", s.informationLoss.value)) [\(s.informationLoss.method)]")
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    struct DP: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dp",
+            abstract: "Answer count, sum or mean with differential privacy, charging a persistent privacy budget.",
+            discussion: """
+                Prints the noisy answer on stdout. Sensitivities (one row added or removed): count 1; sum \
+                max(|lower|, |upper|) with values clamped to [lower, upper]; mean = noisy sum / noisy count with \
+                ε (and δ) split in half. Laplace: b = Δ/ε. Gaussian: σ = Δ·√(2 ln(1.25/δ))/ε, for ε < 1. Noise comes \
+                from the system's secure generator. The ledger (a JSON file, locked while updated) records every \
+                query per dataset (SHA-256 of the file, or --dataset) and refuses one that would exceed the budget.
+                """
+        )
+
+        @Argument(help: "The CSV file; its first row is the header.")
+        var input: String
+
+        @Option(help: "count, sum or mean.")
+        var query: String
+
+        @Option(help: "The numeric column, for sum and mean.")
+        var column: String?
+
+        @Option(parsing: .unconditional, help: "Clamp values to at least this (required for sum and mean).")
+        var lower: Double?
+
+        @Option(parsing: .unconditional, help: "Clamp values to at most this (required for sum and mean).")
+        var upper: Double?
+
+        @Option(help: "ε spent by this query.")
+        var epsilon: Double
+
+        @Option(help: "δ spent by this query (Gaussian only).")
+        var delta: Double?
+
+        @Option(help: "laplace (default) or gaussian.")
+        var mechanism: String = "laplace"
+
+        @Option(help: "The dataset's total ε budget.")
+        var budget: Double
+
+        @Option(name: .customLong("delta-budget"), help: "The dataset's total δ budget (default 0: Laplace only).")
+        var deltaBudget: Double = 0
+
+        @Option(help: "Name the dataset in the ledger (default: sha256 of the file's bytes).")
+        var dataset: String?
+
+        @Option(help: "The ledger file (default: $XDG_STATE_HOME/greenlight/dp-ledger.json, else ~/.local/state/greenlight/dp-ledger.json).")
+        var ledger: String?
+
+        @Option(help: "Write the JSON report here (atomically).")
+        var json: String?
+
+        func validate() throws {
+            guard ["count", "sum", "mean"].contains(query) else { throw ValidationError("--query must be count, sum or mean") }
+            guard let kind = DPMechanism.Kind(rawValue: mechanism) else { throw ValidationError("--mechanism must be laplace or gaussian") }
+            if query == "count", column != nil { throw ValidationError("count counts rows; --column applies to sum and mean") }
+            if query != "count", column == nil { throw ValidationError("\(query) needs --column") }
+            if kind == .laplace, delta != nil { throw ValidationError("--delta applies to --mechanism gaussian (Laplace is pure ε-DP)") }
+            if kind == .gaussian, delta == nil { throw ValidationError("--mechanism gaussian needs --delta") }
+        }
+
+        func run() throws {
+            do {
+                let dpQuery: DPQuery = switch query {
+                case "sum": .sum(column: column ?? "")
+                case "mean": .mean(column: column ?? "")
+                default: .count
+                }
+                let bounds = try DPQuery.bounds(lower: lower, upper: upper)
+                if case .count = dpQuery {} else if bounds == nil {
+                    throw GreenlightError.invalidInput("\(dpQuery) needs clamping bounds: give --lower and --upper")
+                }
+                let mech: DPMechanism = mechanism == "gaussian"
+                    ? try .gaussian(epsilon: epsilon, delta: delta ?? 0) : try .laplace(epsilon: epsilon)
+                guard let data = FileManager.default.contents(atPath: input) else { throw GreenlightError.notFound("cannot read \(input)") }
+                let table = try CSVTable(csv: String(decoding: data, as: UTF8.self), name: input)
+                let datasetID = dataset ?? PrivacyBudgetLedger.datasetID(contentsOf: data)
+                let ledgerPath = try ledger ?? Self.defaultLedger()
+                var rng = SystemRandomNumberGenerator()
+                let (outcome, account) = try PrivacyBudgetLedger(path: ledgerPath).spend(
+                    dataset: datasetID, epsilon: mech.epsilon, delta: mech.delta, query: dpQuery.description,
+                    mechanism: mechanism, epsilonBudget: budget, deltaBudget: deltaBudget
+                ) {
+                    try dpQuery.release(on: table, bounds: bounds, mechanism: mech, using: &rng)
+                }
+                let r = outcome.release
+                let g = { (x: Double) in String(format: "%g", x) }
+                printError("\(r.query) [\(r.mechanism), ε = \(g(r.epsilon)), δ = \(g(r.delta)), sensitivity \(g(r.sensitivity)), noise scale \(g(r.noiseScale))]")
+                for note in outcome.notes { printError("  \(note)") }
+                printError("budget of \(datasetID): spent ε = \(g(account.epsilonSpent)) of \(g(account.epsilonBudget)), δ = \(g(account.deltaSpent)) of \(g(account.deltaBudget)) (ledger \(ledgerPath))")
+                print(r.value)
+                if let json {
+                    let summary = DifferentialPrivacySummary(
+                        dataset: datasetID, releases: [r], epsilonSpent: account.epsilonSpent, deltaSpent: account.deltaSpent,
+                        epsilonBudget: account.epsilonBudget, deltaBudget: account.deltaBudget, ledger: ledgerPath)
+                    let report = Report(kind: .privacy, privacy: PrivacySection(differentialPrivacy: summary),
+                                        notes: outcome.notes.map { Note(.info, code: "dp-mean-split", $0) })
+                    try AtomicFile.write(report.jsonData(), to: json)
+                }
+            } catch {
+                throw fail(error)
+            }
+        }
+
+        static func defaultLedger() throws -> String {
+            let env = ProcessInfo.processInfo.environment
+            let state = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/state")
+            let dir = state + "/greenlight"
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw GreenlightError.io("cannot create \(dir) for the privacy ledger; give --ledger FILE")
+            }
+            return dir + "/dp-ledger.json"
+        }
+    }
+}
