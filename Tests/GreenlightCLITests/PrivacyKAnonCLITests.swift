@@ -25,6 +25,7 @@ struct PrivacyKAnonCLITests {
         #expect(r.stderr.contains("k: ") && r.stderr.contains("(required 5)"))
         #expect(r.stderr.contains("information loss: ") && r.stderr.contains("ncp-suppression-v1"))
         let report = try CLI.report(at: json)
+        #expect(try schemaViolation(of: json) == nil)
         #expect(report.kind == .privacy)
         let k = try #require(report.privacy?.kAnonymity)
         #expect(k.kReached >= 5 && k.kRequired == 5)
@@ -105,6 +106,7 @@ struct PrivacyKAnonCLITests {
         // b = 2: the answer is within 40 of 5000 except with probability e^−20.
         #expect(abs(value - 5000) < 40)
         let dp = try #require(try CLI.report(at: json).privacy?.differentialPrivacy)
+        #expect(try schemaViolation(of: json) == nil)
         #expect(dp.dataset.hasPrefix("sha256:") && dp.epsilonSpent == 0.5 && dp.epsilonBudget == 1)
         #expect(dp.releases.first?.sensitivity == 1 && dp.releases.first?.noiseScale == 2)
 
