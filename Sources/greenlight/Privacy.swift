@@ -72,8 +72,10 @@ struct Privacy: ParsableCommand {
         func run() throws {
             do {
                 if key.isGiven {
-                    let token = try key.fernet().encrypt(io.readInput())
+                    let plaintext = try io.readInput()
+                    let token = try key.fernet().encrypt(plaintext)
                     try io.writeOutput(Data((token + "\n").utf8))
+                    try io.writeReport(operation: "encrypt", format: "fernet", plaintextBytes: UInt64(plaintext.count), recipients: ["fernet"])
                     return
                 }
                 let recipients = try age.recipientList()
@@ -86,6 +88,8 @@ struct Privacy: ParsableCommand {
                     }
                     try AgeEncryptor.encrypt(from: input, to: FileHandle.standardOutput, recipients: recipients)
                 }
+                try io.writeReport(operation: "encrypt", format: "age-v1", plaintextBytes: PrivacyIOOptions.size(io.input),
+                                   recipients: age.passphraseFile != nil ? ["scrypt"] : age.recipients.map { _ in "x25519" })
             } catch {
                 throw fail(error)
             }
@@ -125,6 +129,7 @@ struct Privacy: ParsableCommand {
                     let text = String(decoding: try io.readInput(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                     let data = try key.fernet().decrypt(text, ttl: ttl.map { .seconds($0) })
                     try io.writeOutput(data)
+                    try io.writeReport(operation: "decrypt", format: "fernet", plaintextBytes: UInt64(data.count), recipients: ["fernet"])
                     return
                 }
                 let identities = try age.identityList()
@@ -134,6 +139,8 @@ struct Privacy: ParsableCommand {
                 } else {
                     try AgeDecryptor.decrypt(from: input, to: FileHandle.standardOutput, identities: identities)
                 }
+                try io.writeReport(operation: "decrypt", format: "age-v1", plaintextBytes: PrivacyIOOptions.size(io.output),
+                                   recipients: age.passphraseFile != nil ? ["scrypt"] : ["x25519"])
             } catch {
                 throw fail(error)
             }
@@ -221,7 +228,23 @@ struct PrivacyIOOptions: ParsableArguments {
         return handle
     }
 
+    @Option(help: "Write a privacy report (kind privacy, privacy.encryption) here, atomically.")
+    var json: String?
+
     func writeOutput(_ data: Data) throws {
         if let output { try AtomicFile.write(data, to: output) } else { FileHandle.standardOutput.write(data) }
+    }
+
+    /// Size of a file, when it is one.
+    static func size(_ path: String?) -> UInt64? {
+        guard let path, let n = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber else { return nil }
+        return n.uint64Value
+    }
+
+    /// Writes the `--json` report of one file encrypted or decrypted.
+    func writeReport(operation: String, format: String, plaintextBytes: UInt64?, recipients: [String]) throws {
+        guard let json else { return }
+        let record = EncryptionRecord(operation: operation, format: format, path: output, plaintextBytes: plaintextBytes, recipients: recipients)
+        try AtomicFile.write(Report(kind: .privacy, privacy: PrivacySection(encryption: [record])).jsonData(), to: json)
     }
 }

@@ -35,13 +35,13 @@ public struct EncryptionRecord: Codable, Sendable, Hashable {
     public var format: String
     /// The output file; `nil` for standard output.
     public var path: String?
-    /// Plaintext bytes processed.
-    public var plaintextBytes: UInt64
+    /// Plaintext bytes processed; `nil` when streamed from standard input to standard output uncounted.
+    public var plaintextBytes: UInt64?
     /// Recipient kinds, e.g. `["x25519", "x25519"]`, `["scrypt"]` or `["fernet"]`.
     public var recipients: [String]
 
     /// Creates a record.
-    public init(operation: String, format: String, path: String?, plaintextBytes: UInt64, recipients: [String]) {
+    public init(operation: String, format: String, path: String?, plaintextBytes: UInt64?, recipients: [String]) {
         self.operation = operation
         self.format = format
         self.path = path
