@@ -5,7 +5,7 @@ import GreenlightMeter
 /// Helpers shared by the process and spawn tests.
 enum ProcessTestKit {
     /// A dash/sh loop that burns roughly 0.2 s of CPU.
-    static let busyLoop = "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done"
+    static let busyLoop = "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"   // about 0.2 s of CPU here
 
     /// Samples `monitor` every 20 ms until `child` exits (the last sample follows the exit).
     static func sampleUntilExit(

@@ -89,7 +89,7 @@ struct ProcessTreeLiveTests {
         // The orphan was reaped by the monitor and its busy loop added to the tree's time.
         let reaped = child.reapedCPU
         let orphanCPU = (reaped.user + reaped.system) - (rootOnly.user + rootOnly.system)
-        #expect(orphanCPU > .milliseconds(50))   // the loop takes about 0.1 s of CPU here
+        #expect(orphanCPU > .milliseconds(100))
         #expect(last.cpuTime == reaped.user + reaped.system)
         #expect(monitor.processesSeen >= 2)
     }
