@@ -34,6 +34,7 @@ struct CompressCommandTests {
         let r = try CLI.run(["compress", Self.model, "--type", "q8_0", "-o", out, "--json", json.path, "--intensity", "100"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("ratio S1/S2"))
+        #expect(!r.stderr.contains("\r["), "no progress bar when stdout is not a terminal")
         let report = try CLI.report(at: json)
         let c = try #require(report.compression)
         #expect(report.kind == .compress)
