@@ -67,13 +67,13 @@ final class Engine {
     }
 
     /// Converts one tensor and hands its bytes to `sink`.
-    func run(_ p: PlannedTensor, into sink: TensorSink) throws
+    func run(_ p: PlannedTensor, into sink: TensorFileWriter) throws
         -> (entry: TensorCompression, error: (diff: Double, ref: Double)?, zeros: Int?)
     {
         defer { file.releaseData(for: p.source) }
         let n = p.source.elementCount
         guard p.convert else {
-            try sink.write(file.data(for: p.source))
+            try sink.writeTensor(file.data(for: p.source))
             return (entry(p, bytes: p.source.byteCount, rmse: 0, maxAbs: 0, sparsity: nil), nil, nil)
         }
         let vals = try floats(p, mutable: p.prune)
@@ -92,13 +92,13 @@ final class Engine {
         let bytes = try Quantizer.byteCount(of: p.type, elements: n)
         // Lossless: F32 out of F32 in.
         if p.type == .f32 {
-            try sink.write(UnsafeRawBufferPointer(vals))
+            try sink.writeTensor(UnsafeRawBufferPointer(vals))
             return (entry(p, bytes: bytes, rmse: 0, maxAbs: 0, sparsity: zeros.map { Double($0) / Double(n) }),
                     (0, sumOfSquares(vals)), zeros)
         }
         let out = UnsafeMutableRawBufferPointer(rebasing: output[0..<bytes])
         try Quantizer.quantize(vals, to: p.type, into: out, threads: options.threads)
-        try sink.write(UnsafeRawBufferPointer(out))
+        try sink.writeTensor(UnsafeRawBufferPointer(out))
         var error: (diff: Double, ref: Double, maxAbs: Double)?
         if options.measureError { error = try measure(UnsafeRawBufferPointer(out), type: p.type, against: vals) }
         let rmse = error.map { $0.ref > 0 ? ($0.diff / $0.ref).squareRoot() : 0 }

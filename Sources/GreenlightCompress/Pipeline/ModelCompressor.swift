@@ -102,9 +102,9 @@ public enum ModelCompressor {
         var pruned = (zeros: 0, count: 0)
         if !options.dryRun {
             guard let outputPath else { throw GreenlightError.invalidInput("no output path given") }
-            let sink: TensorSink = switch options.format {
-            case .gguf: .gguf(try GGUFWriter(path: outputPath, metadata: metadata, tensors: gguf))
-            case .safetensors: .safetensors(try SafetensorsWriter(path: outputPath, tensors: safetensors, metadata: file.metadata))
+            let sink: TensorFileWriter = switch options.format {
+            case .gguf: try GGUFWriter(path: outputPath, metadata: metadata, tensors: gguf)
+            case .safetensors: try SafetensorsWriter(path: outputPath, tensors: safetensors, metadata: file.metadata)
             }
             do {
                 let engine = Engine(file: file, plan: plan, options: options)
@@ -225,32 +225,5 @@ public enum ModelCompressor {
         kv.append(.name(modelName))
         kv.append(contentsOf: architecture?.metadata ?? [])
         return kv
-    }
-}
-
-/// Where converted tensors go.
-enum TensorSink {
-    case gguf(GGUFWriter)
-    case safetensors(SafetensorsWriter)
-
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
-        switch self {
-        case .gguf(let w): try w.writeTensor(bytes)
-        case .safetensors(let w): try w.writeTensor(bytes)
-        }
-    }
-
-    func finish() throws {
-        switch self {
-        case .gguf(let w): try w.finish()
-        case .safetensors(let w): try w.finish()
-        }
-    }
-
-    func cancel() {
-        switch self {
-        case .gguf(let w): w.cancel()
-        case .safetensors(let w): w.cancel()
-        }
     }
 }

@@ -64,12 +64,11 @@ public struct GGUFTensorSpec: Sendable, Hashable {
 ///     for spec in specs { try writer.writeTensor(quantize(spec)) }  // one tensor in memory at a time
 /// }
 /// ```
-public final class GGUFWriter {
+public final class GGUFWriter: TensorFileWriter {
     /// The tensors as they will appear in the file, with their offsets in the data section.
     public let tensors: [GGUFTensorInfo]
     /// The data alignment in bytes.
     public let alignment: Int
-    private let stream: TensorDataStream
 
     /// Validates the declarations, creates the temporary file and writes the header.
     ///
@@ -166,39 +165,11 @@ public final class GGUFWriter {
         }
         self.tensors = infos
         self.alignment = alignment
-        self.stream = TensorDataStream(file: file, names: infos.map(\.name), sizes: infos.map(\.byteCount), alignment: alignment)
+        super.init(stream: TensorDataStream(file: file, names: infos.map(\.name), sizes: infos.map(\.byteCount), alignment: alignment))
     }
-
-    deinit { stream.cancel() }
 
     /// The tensor the next bytes belong to, or nil when all data has been supplied.
     public var nextTensor: GGUFTensorInfo? { stream.nextTensorIndex.map { tensors[$0] } }
-
-    /// Writes the whole data of the next tensor, then its padding.
-    ///
-    /// - Throws: ``GreenlightError`` when `bytes` is not exactly that tensor's ``GGUFTensorInfo/byteCount``,
-    ///   when a previous ``write(_:)`` left a tensor partly written, or on an I/O error; the file is then abandoned.
-    public func writeTensor(_ bytes: UnsafeRawBufferPointer) throws { try stream.writeTensor(bytes) }
-
-    /// Writes the whole data of the next tensor from an array (e.g. `[Float]`, `[Float16]`, `[UInt8]` blocks).
-    public func writeTensor<T: BitwiseCopyable>(_ elements: [T]) throws {
-        try elements.withUnsafeBytes { try stream.writeTensor($0) }
-    }
-
-    /// Appends a chunk of tensor data; chunks may end anywhere, and padding is inserted between tensors.
-    ///
-    /// - Throws: ``GreenlightError`` when the chunk goes past the last declared byte, or on an I/O
-    ///   error; the file is then abandoned.
-    public func write(_ chunk: UnsafeRawBufferPointer) throws { try stream.write(chunk) }
-
-    /// Checks all data was supplied, then fsyncs and atomically renames the file into place.
-    ///
-    /// - Throws: ``GreenlightError`` naming the first incomplete tensor, or on an I/O error; the
-    ///   temporary file is removed and the destination left as it was.
-    public func finish() throws { try stream.finish() }
-
-    /// Abandons the file: removes the temporary file; the destination is left as it was.
-    public func cancel() { stream.cancel() }
 
     /// Writes a whole file: creates a writer, lets `body` supply the data, then finishes.
     ///

@@ -33,10 +33,9 @@ public struct SafetensorsTensorSpec: Sendable, Hashable {
 /// ```
 ///
 /// Data is written as given: pass little-endian element bytes.
-public final class SafetensorsWriter {
+public final class SafetensorsWriter: TensorFileWriter {
     /// The tensors as they will appear in the file, with their data offsets.
     public let tensors: [SafetensorsTensorInfo]
-    private let stream: TensorDataStream
 
     /// Validates the declarations, creates the temporary file and writes the header.
     ///
@@ -100,39 +99,11 @@ public final class SafetensorsWriter {
             throw error
         }
         self.tensors = infos
-        self.stream = TensorDataStream(file: file, names: infos.map(\.name), sizes: infos.map(\.byteCount), alignment: 1)
+        super.init(stream: TensorDataStream(file: file, names: infos.map(\.name), sizes: infos.map(\.byteCount), alignment: 1))
     }
-
-    deinit { stream.cancel() }
 
     /// The tensor the next bytes belong to, or nil when all data has been supplied.
     public var nextTensor: SafetensorsTensorInfo? { stream.nextTensorIndex.map { tensors[$0] } }
-
-    /// Writes the whole data of the next tensor.
-    ///
-    /// - Throws: ``GreenlightError`` when `bytes` is not exactly that tensor's size, when a previous
-    ///   ``write(_:)`` left a tensor partly written, or on an I/O error; the file is then abandoned.
-    public func writeTensor(_ bytes: UnsafeRawBufferPointer) throws { try stream.writeTensor(bytes) }
-
-    /// Writes the whole data of the next tensor from an array of elements (e.g. `[Float]`).
-    public func writeTensor<T: BitwiseCopyable>(_ elements: [T]) throws {
-        try elements.withUnsafeBytes { try stream.writeTensor($0) }
-    }
-
-    /// Appends a chunk of the data section; chunk boundaries need not match tensor boundaries.
-    ///
-    /// - Throws: ``GreenlightError`` when the chunk goes past the last declared byte, or on an I/O
-    ///   error; the file is then abandoned.
-    public func write(_ chunk: UnsafeRawBufferPointer) throws { try stream.write(chunk) }
-
-    /// Checks all data was supplied, then fsyncs and atomically renames the file into place.
-    ///
-    /// - Throws: ``GreenlightError`` naming the first incomplete tensor, or on an I/O error; the
-    ///   temporary file is removed and the destination left as it was.
-    public func finish() throws { try stream.finish() }
-
-    /// Abandons the file: removes the temporary file; the destination is left as it was.
-    public func cancel() { stream.cancel() }
 
     /// Writes a whole file: creates a writer, lets `body` supply the data, then finishes.
     ///
