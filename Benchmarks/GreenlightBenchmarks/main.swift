@@ -8,6 +8,7 @@
 // It spawns the real `greenlight` binary built beside it, so the figures are the CLI's, start to end.
 import Foundation
 import GreenlightCore
+import GreenlightMeter
 
 switch CommandLine.arguments.dropFirst().first {
 case "quantize":
@@ -15,6 +16,20 @@ case "quantize":
     exit(0)
 case "age":
     runAgeBenchmark(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+case "tree-loop":
+    // The tree sampler alone, back to back: CPU per ProcessTreeMonitor.sample() of an idle `sleep`.
+    let child = try! ChildProcess.spawn(["/bin/sleep", "100"], forwardSignals: false)
+    let monitor = ProcessTreeMonitor(root: child)
+    let n = Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 200_000
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let before = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+    for _ in 0..<n { _ = monitor.sample() }
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let after = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+    print(String(format: "ProcessTreeMonitor.sample(): %.2f µs of CPU each (%d samples)", (after - before) / Double(n), n))
+    child.sendSignal(SIGKILL)
     exit(0)
 case "sleeper":
     // The floor: a thread that only wakes every INTERVAL seconds and does nothing.
