@@ -104,3 +104,88 @@ extension Privacy {
         }
     }
 }
+
+extension Privacy {
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Classify the columns of a CSV file: direct identifier, quasi-identifier, sensitive or other.",
+            discussion: """
+                From the header words and a sample of the first rows' values (what the PII recognizers find in them). \
+                The rules are listed in the ColumnClassifier documentation and docs/PRIVACY.md.
+                """
+        )
+
+        @Argument(help: "A CSV file with a header row.")
+        var file: String
+
+        @Option(help: "Rows sampled from the start of the file.")
+        var sample: Int = 1000
+
+        @Option(help: "Write the JSON report here (atomically).")
+        var json: String?
+
+        func validate() throws {
+            guard sample > 0 else { throw ValidationError("--sample must be > 0") }
+        }
+
+        func run() throws {
+            do {
+                let scan = try ColumnClassifier(sampleRows: sample).scan(csvPath: file)
+                let width = max(6, scan.columns.map(\.column.count).max() ?? 0) + 2
+                print("column".padding(toLength: width, withPad: " ", startingAt: 0) + "class".padding(toLength: 19, withPad: " ", startingAt: 0) + "reason")
+                for c in scan.columns {
+                    print(c.column.padding(toLength: width, withPad: " ", startingAt: 0)
+                          + c.classification.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0) + c.reason)
+                }
+                print("\(scan.rows) rows sampled; \(PIIAnalyzer.version)")
+                let section = PrivacySection(
+                    pii: PIISummary(records: scan.rows, findings: scan.findings, method: PIIAnalyzer.method),
+                    anonymization: AnonymizationSummary(rows: scan.rows, columns: scan.columns.map {
+                        ColumnTreatment(column: $0.column, classification: $0.classification.rawValue, operation: "keep")
+                    })
+                )
+                let note = Note(.info, code: "pii-scan-only", "privacy scan classifies columns and changes nothing: every column's operation is keep")
+                try writePrivacyReport(section, notes: [note], to: json)
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Anonymize: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply operators per column and per entity found in free text to a CSV or JSON Lines file.",
+            discussion: """
+                Operators: replace, redact, mask, pseudonymize (HMAC-SHA256, per-domain keys by HKDF), encrypt \
+                (Fernet), keep, and entities (free text). Streams in constant memory; the output appears only if \
+                the whole file succeeded. The config schema is in docs/PRIVACY.md.
+                """
+        )
+
+        @Argument(help: "The dataset: .csv (with a header row) or .jsonl.")
+        var file: String
+
+        @Option(help: "The YAML config: key_file, columns, entities.")
+        var config: String
+
+        @Option(name: [.customShort("o"), .customLong("output")], help: "Write the anonymized dataset here (atomically).")
+        var output: String
+
+        @Option(help: "Write the JSON report here (atomically).")
+        var json: String?
+
+        func run() throws {
+            do {
+                let loaded = try AnonymizerConfig.load(path: config)
+                var anonymizer = try Anonymizer(config: loaded)
+                let summary = try anonymizer.anonymizeFile(inputPath: file, outputPath: output)
+                let entities = summary.entitiesTransformed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                printError("\(summary.rows) rows anonymized into \(output)\(entities.isEmpty ? "" : "; entities: " + entities)")
+                let pii = PIISummary(records: summary.rows, findings: summary.entitiesTransformed, method: PIIAnalyzer.method)
+                try writePrivacyReport(PrivacySection(pii: pii, anonymization: summary), to: json)
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}
