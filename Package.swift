@@ -45,7 +45,7 @@ var targets: [Target] = [
     ),
     .executableTarget(
         name: "GreenlightBenchmarks",
-        dependencies: ["GreenlightCore", "GreenlightMeter", "GreenlightTensors", "GreenlightCompress"],
+        dependencies: ["GreenlightCore", "GreenlightMeter", "GreenlightPrivacy", "GreenlightTensors", "GreenlightCompress"],
         path: "Benchmarks/GreenlightBenchmarks"
     ),
     .target(

@@ -3,7 +3,8 @@
 //
 //   swift build -c release && .build/release/GreenlightBenchmarks [--seconds 20] [--runs 30]
 //
-// Other suites, each in its own file: `GreenlightBenchmarks quantize ...`, `GreenlightBenchmarks age ...`.
+// Other suites, each in its own file: `GreenlightBenchmarks quantize ...`, `GreenlightBenchmarks age ...`,
+// `GreenlightBenchmarks pii ...`.
 //
 // It spawns the real `greenlight` binary built beside it, so the figures are the CLI's, start to end.
 import Foundation
@@ -15,6 +16,9 @@ case "quantize":
     exit(0)
 case "age":
     runAgeBenchmark(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+case "pii":
+    runPIIBenchmark(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
 case "sleeper":
     // The floor: a thread that only wakes every INTERVAL seconds and does nothing.

@@ -30,7 +30,15 @@ public struct PIIAnalyzer: Sendable {
     ///   - entities: The types to look for; all by default.
     public init(entities: Set<PIIEntityType> = Set(PIIEntityType.allCases)) {
         self.entities = entities
+        var mask: UInt32 = 0
+        for type in entities { mask |= 1 << type.ordinal }
+        self.mask = mask
     }
+
+    // One bit per type in `allCases` order: `Set.contains` hashes the raw value string on every call.
+    let mask: UInt32
+
+    @inline(__always) func wants(_ type: PIIEntityType) -> Bool { mask & (1 << type.ordinal) != 0 }
 
     /// Finds personal data in a text.
     ///
@@ -49,49 +57,45 @@ public struct PIIAnalyzer: Sendable {
     /// Non-overlapping findings in byte offsets, ordered by start.
     func candidates(in t: ByteText) -> [Candidate] {
         var all: [Candidate] = []
-        if entities.contains(.emailAddress) { EmailRecognizer.scan(t, into: &all) }
-        if entities.contains(.url) { URLRecognizer.scan(t, into: &all) }
-        if entities.contains(.ipAddress) { IPAddressRecognizer.scan(t, into: &all) }
-        if entities.contains(.ibanCode) { IBANRecognizer.scan(t, into: &all) }
-        if entities.contains(.creditCard) { CreditCardRecognizer.scan(t, into: &all) }
-        if entities.contains(.usSSN) { USSSNRecognizer.scan(t, into: &all) }
-        if entities.contains(.phoneNumber) { PhoneNumberRecognizer.scan(t, into: &all) }
-        if entities.contains(.dateTime) { DateTimeRecognizer.scan(t, into: &all) }
-        if entities.contains(.person) { PersonRecognizer.scan(t, into: &all) }
+        if wants(.emailAddress) { EmailRecognizer.scan(t, into: &all) }
+        if wants(.url) { URLRecognizer.scan(t, into: &all) }
+        if wants(.ipAddress) { IPAddressRecognizer.scan(t, into: &all) }
+        if wants(.ibanCode) { IBANRecognizer.scan(t, into: &all) }
+        if wants(.creditCard) { CreditCardRecognizer.scan(t, into: &all) }
+        if wants(.usSSN) { USSSNRecognizer.scan(t, into: &all) }
+        if wants(.phoneNumber) { PhoneNumberRecognizer.scan(t, into: &all) }
+        if wants(.dateTime) { DateTimeRecognizer.scan(t, into: &all) }
+        if wants(.person) { PersonRecognizer.scan(t, into: &all) }
         return PIIAnalyzer.resolve(all)
     }
 
     /// Drops contained spans, then settles partial overlaps by score, length and position.
     static func resolve(_ candidates: [Candidate]) -> [Candidate] {
         guard candidates.count > 1 else { return candidates }
-        let sorted = candidates.sorted {
+        var c = candidates
+        c.sort {
             if $0.start != $1.start { return $0.start < $1.start }
             if $0.end != $1.end { return $0.end > $1.end }
             if $0.score != $1.score { return $0.score > $1.score }
-            return $0.type < $1.type
+            return $0.type.ordinal < $1.type.ordinal
         }
-        // 1. Containment: sorted by start, longest first, so a span ending at or before the furthest end
-        // seen so far lies inside an earlier span.
-        var outer: [Candidate] = []
-        outer.reserveCapacity(sorted.count)
-        var maxEnd = -1
-        for c in sorted where c.end > maxEnd {
-            outer.append(c)
-            maxEnd = c.end
-        }
-        // 2. Partial overlaps: starts and ends now both increase.
-        var kept: [Candidate] = []
-        kept.reserveCapacity(outer.count)
-        for c in outer {
-            guard let last = kept.last, c.start < last.end else {
-                kept.append(c)
+        // In place, keeping c[0..<kept]. Sorted by start, longest first, so a span ending at or before the
+        // last kept end lies inside a kept span (1. containment: dropped). Otherwise starts and ends both
+        // increase, and an overlap with the last kept span is partial (2.: the higher score, then the longer).
+        var kept = 1
+        for k in 1..<c.count {
+            let last = c[kept - 1]
+            let x = c[k]
+            if x.end <= last.end { continue }
+            if x.start < last.end {
+                if x.score > last.score || (x.score == last.score && x.length > last.length) { c[kept - 1] = x }
                 continue
             }
-            if c.score > last.score || (c.score == last.score && c.length > last.length) {
-                kept[kept.count - 1] = c
-            }
+            c[kept] = x
+            kept += 1
         }
-        return kept
+        c.removeSubrange(kept...)
+        return c
     }
 
     /// Converts byte offsets to code-point offsets in one pass over the bytes.
@@ -99,17 +103,17 @@ public struct PIIAnalyzer: Sendable {
         var result: [PIIFinding] = []
         result.reserveCapacity(found.count)
         var byte = 0, scalars = 0
-        func advance(to target: Int) -> Int {
-            while byte < target {
+        for c in found {
+            while byte < c.start {
                 if t[byte] & 0xC0 != 0x80 { scalars += 1 }
                 byte += 1
             }
-            return scalars
-        }
-        for c in found {
-            let start = advance(to: c.start)
-            let end = advance(to: c.end)
-            result.append(PIIFinding(entityType: c.type, start: start, end: end, score: c.score))
+            let start = scalars
+            while byte < c.end {
+                if t[byte] & 0xC0 != 0x80 { scalars += 1 }
+                byte += 1
+            }
+            result.append(PIIFinding(entityType: c.type, start: start, end: scalars, score: c.score))
         }
         return result
     }

@@ -21,6 +21,21 @@ public enum PIIEntityType: String, CaseIterable, Codable, Sendable, Hashable, Co
     /// A person's name: a heuristic over capitalised words, far less precise than the validated types.
     case person = "PERSON"
 
+    /// The position in `allCases`, for bit sets and count arrays.
+    var ordinal: Int {
+        switch self {
+        case .emailAddress: 0
+        case .phoneNumber: 1
+        case .creditCard: 2
+        case .ibanCode: 3
+        case .ipAddress: 4
+        case .usSSN: 5
+        case .url: 6
+        case .dateTime: 7
+        case .person: 8
+        }
+    }
+
     public static func < (lhs: PIIEntityType, rhs: PIIEntityType) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Parses a Presidio entity name such as `EMAIL_ADDRESS`.

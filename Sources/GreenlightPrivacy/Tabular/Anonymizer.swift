@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GreenlightCore
 
@@ -10,9 +11,17 @@ public struct Anonymizer {
     let analyzer: PIIAnalyzer
     let pseudonymizer: Pseudonymizer?
     let fernet: Fernet?
-    var domainKeys: [String: [UInt8]] = [:]
+    var domainKeys: [String: HMAC<SHA256>] = [:]
+    // Per entity type in `allCases` order: dictionary look-ups keyed by the type hash its raw value string.
+    let entityOperators: [AnonymizerOperator]
+    var counts = [Int](repeating: 0, count: PIIEntityType.allCases.count)
+
     /// Entities found in free text and transformed so far, per type.
-    public private(set) var entitiesTransformed: [String: Int] = [:]
+    public var entitiesTransformed: [String: Int] {
+        var result: [String: Int] = [:]
+        for type in PIIEntityType.allCases where counts[type.ordinal] > 0 { result[type.rawValue] = counts[type.ordinal] }
+        return result
+    }
 
     /// Creates an anonymizer, reading the config's key file when an operator needs it.
     ///
@@ -23,6 +32,7 @@ public struct Anonymizer {
     public init(config: AnonymizerConfig, key: String? = nil) throws {
         self.config = config
         analyzer = PIIAnalyzer(entities: config.detect)
+        entityOperators = PIIEntityType.allCases.map(config.entityOperator)
         var keyText = key
         if keyText == nil, config.needsKey {
             guard let path = config.keyFile else {
@@ -50,26 +60,31 @@ public struct Anonymizer {
     /// - Returns: The text with every finding replaced, removed, masked, pseudonymized or encrypted.
     public mutating func anonymizeText(_ text: String) throws -> String {
         var text = text
-        let result: String? = try text.withUTF8 { buffer in
-            let t = ByteText(buffer)
-            let found = analyzer.candidates(in: t)
-            guard !found.isEmpty else { return nil }
+        var values: [String] = []
+        let found = text.withUTF8 { buffer in
+            let found = analyzer.candidates(in: ByteText(buffer))
+            values = found.map { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0.start..<$0.end]), as: UTF8.self) }
+            return found
+        }
+        guard !found.isEmpty else { return text }
+        var replacements: [String?] = []
+        replacements.reserveCapacity(found.count)
+        for (c, value) in zip(found, values) {
+            replacements.append(try apply(entityOperators[c.type.ordinal], to: value, label: c.type.rawValue))
+            counts[c.type.ordinal] += 1
+        }
+        return text.withUTF8 { buffer in
             var out: [UInt8] = []
             out.reserveCapacity(buffer.count + 32)
             var position = 0
-            for c in found {
+            for (c, replacement) in zip(found, replacements) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<c.start]))
-                let value = String(decoding: UnsafeBufferPointer(rebasing: buffer[c.start..<c.end]), as: UTF8.self)
-                if let replacement = try apply(config.entityOperator(c.type), to: value, label: c.type.rawValue) {
-                    out.append(contentsOf: replacement.utf8)
-                }
-                entitiesTransformed[c.type.rawValue, default: 0] += 1
+                if let replacement { out.append(contentsOf: replacement.utf8) }
                 position = c.end
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position...]))
             return String(decoding: out, as: UTF8.self)
         }
-        return result ?? text
     }
 
     /// Applies one operator to one value.
@@ -88,14 +103,14 @@ public struct Anonymizer {
         case let .pseudonymize(domain, length):
             guard let pseudonymizer else { throw GreenlightError.invalidInput("\(config.source): pseudonymize needs key_file:") }
             let d = domain ?? label
-            let key: [UInt8]
+            let keyed: HMAC<SHA256>
             if let cached = domainKeys[d] {
-                key = cached
+                keyed = cached
             } else {
-                key = pseudonymizer.domainKey(d)
-                domainKeys[d] = key
+                keyed = HMAC<SHA256>(key: SymmetricKey(data: pseudonymizer.domainKey(d)))
+                domainKeys[d] = keyed
             }
-            return Pseudonymizer.pseudonym(value, key: key, length: length)
+            return Pseudonymizer.pseudonym(value, keyed: keyed, length: length)
         case .encrypt:
             guard let fernet else { throw GreenlightError.invalidInput("\(config.source): encrypt needs key_file:") }
             return try fernet.encrypt(Data(value.utf8))

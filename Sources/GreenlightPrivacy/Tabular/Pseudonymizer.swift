@@ -38,7 +38,16 @@ public struct Pseudonymizer: Sendable {
     ///   - key: The domain's key.
     ///   - length: Hex digits to keep, 8–64 (16 by default: 64 bits, collisions unlikely below 10⁸ values).
     public static func pseudonym(_ value: String, key: [UInt8], length: Int = 16) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: SymmetricKey(data: key))
+        pseudonym(value, keyed: HMAC<SHA256>(key: SymmetricKey(data: key)), length: length)
+    }
+
+    /// The pseudonym of `value` from an HMAC already keyed with a domain key: copying the keyed state
+    /// saves hashing the key's two pads for every value.
+    static func pseudonym(_ value: String, keyed: HMAC<SHA256>, length: Int) -> String {
+        var h = keyed
+        var value = value
+        value.withUTF8 { h.update(data: UnsafeRawBufferPointer($0)) }
+        let mac = h.finalize()
         let hex = "0123456789abcdef".utf8.map { $0 }
         var out: [UInt8] = []
         out.reserveCapacity(64)

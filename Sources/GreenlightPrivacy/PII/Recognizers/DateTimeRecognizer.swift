@@ -22,6 +22,14 @@ enum DateTimeRecognizer {
 
     /// A month name at `i` (case-insensitive, optional `.` after an abbreviation); returns (month, end).
     static func monthName(_ t: ByteText, at i: Int) -> (Int, Int)? {
+        // Every month starts with one of a, d, f, j, m, n, o, s: most words fail here.
+        switch t[i] | 0x20 {
+        case UInt8(ascii: "a"), UInt8(ascii: "d"), UInt8(ascii: "f"), UInt8(ascii: "j"), UInt8(ascii: "m"),
+             UInt8(ascii: "n"), UInt8(ascii: "o"), UInt8(ascii: "s"):
+            break
+        default:
+            return nil
+        }
         var j = i
         while j < t.count, ByteText.isAlpha(t[j]) { j += 1 }
         let len = j - i

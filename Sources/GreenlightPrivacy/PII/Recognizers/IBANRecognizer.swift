@@ -48,7 +48,6 @@ enum IBANRecognizer {
         let n = t.count
         var i = 0
         var chars: [UInt8] = []
-        chars.reserveCapacity(40)
         while i + 15 <= n {
             defer { i += 1 }
             guard ByteText.isUpper(t[i]), ByteText.isUpper(t[i + 1]), ByteText.isDigit(t[i + 2]), ByteText.isDigit(t[i + 3]),

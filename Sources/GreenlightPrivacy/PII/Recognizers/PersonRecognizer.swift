@@ -8,9 +8,29 @@
 /// ("New York", "Acme Labs") are reported as people: precision outside simple notes is poor, and the score
 /// (0.5; 0.85 with an honorific) says so. Its precision and recall are reported apart from the gated types.
 enum PersonRecognizer {
-    static let honorifics: Set<[UInt8]> = Set(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"].map { Array($0.utf8) })
-    static let suffixes: Set<[UInt8]> = Set(["jr", "sr", "ii", "iii", "iv", "md", "phd", "dds", "dvm", "esq", "rn", "cpa"].map { Array($0.utf8) })
-    static let stopWords: Set<[UInt8]> = Set([
+    /// A lower-cased ASCII word of up to 16 bytes packed into two integers: set look-ups without allocating.
+    struct WordKey: Hashable {
+        var a: UInt64
+        var b: UInt64
+
+        init?<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+            guard bytes.count <= 16 else { return nil }
+            a = 0
+            b = 0
+            for (k, c) in bytes.enumerated() {
+                guard c < 0x80 else { return nil }
+                let l = UInt64(ByteText.isUpper(c) ? c | 0x20 : c)
+                if k < 8 { a |= l << (8 * k) } else { b |= l << (8 * (k - 8)) }
+            }
+        }
+    }
+
+    static func keys(_ words: [String]) -> Set<WordKey> { Set(words.compactMap { WordKey($0.utf8) }) }
+    static let jr = WordKey("jr".utf8), sr = WordKey("sr".utf8)
+
+    static let honorifics = keys(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"])
+    static let suffixes = keys(["jr", "sr", "ii", "iii", "iv", "md", "phd", "dds", "dvm", "esq", "rn", "cpa"])
+    static let stopWords = keys([
         // Sentence openers and function words.
         "the", "a", "an", "this", "that", "these", "those", "it", "its", "we", "i", "you", "he", "she", "they", "our",
         "your", "his", "her", "my", "their", "in", "on", "at", "for", "from", "to", "by", "with", "and", "or", "but",
@@ -27,13 +47,15 @@ enum PersonRecognizer {
         // Days. (Months stay: April, May, June and August are also first names.)
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
         "september", "october", "november", "december",
-    ].map { Array($0.utf8) })
+    ])
 
     struct Token {
         var start: Int
         var end: Int
-        var lower: [UInt8]
+        var key: WordKey?
         var capitalized: Bool
+
+        func isIn(_ set: Set<WordKey>) -> Bool { key.map(set.contains) ?? false }
     }
 
     /// The length of the UTF-8 scalar starting with byte `b`.
@@ -93,20 +115,20 @@ enum PersonRecognizer {
                 i = j
                 continue
             }
-            let lower = (i..<j).map { t[$0] < 0x80 ? t[$0] | 0x20 : t[$0] }
+            let key = WordKey(UnsafeBufferPointer(rebasing: t.bytes[i..<j]))
             let cap = (j - i == 1 || isLowerish(t, at: i + scalarLength(t[i])) || t.at(i + 1) == UInt8(ascii: "'"))
-            let isSuffix = suffixes.contains(lower) && ByteText.isUpper(b)
-            let isHonorific = honorifics.contains(lower) && ByteText.isUpper(b)
+            let isSuffix = key.map(suffixes.contains) ?? false
+            let isHonorific = key.map(honorifics.contains) ?? false
             if cap || isSuffix {
                 // Words join a run across one space, or ". " after an honorific or an initial.
                 if let last = run.last {
                     let gap = i - last.end
                     let dotted = gap == 2 && t[last.end] == UInt8(ascii: ".") && t[last.end + 1] == 0x20
-                        && (honorifics.contains(last.lower) || last.end - last.start == 1)
+                        && (last.isIn(honorifics) || last.end - last.start == 1)
                     let joined = (gap == 1 && t[last.end] == 0x20) || dotted
                     if !joined { flush(&run, t, into: &out) }
                 }
-                run.append(Token(start: i, end: j, lower: lower, capitalized: cap || isHonorific))
+                run.append(Token(start: i, end: j, key: key, capitalized: cap || isHonorific))
             } else {
                 flush(&run, t, into: &out)
             }
@@ -121,25 +143,25 @@ enum PersonRecognizer {
         guard run.count >= 2 else { return }
         var lo = 0, hi = run.count
         // Leading stop words go; an honorific stays and starts the name.
-        while lo < hi, stopWords.contains(run[lo].lower), !honorifics.contains(run[lo].lower) { lo += 1 }
+        while lo < hi, run[lo].isIn(stopWords), !run[lo].isIn(honorifics) { lo += 1 }
         var honorific = false
-        if lo < hi, honorifics.contains(run[lo].lower) { honorific = true }
+        if lo < hi, run[lo].isIn(honorifics) { honorific = true }
         // Trailing stop words go; a suffix stays when a name precedes it.
         var suffixEnd: Int?
         while hi > lo {
             let w = run[hi - 1]
-            if suffixes.contains(w.lower), hi - 1 > lo {
-                if suffixEnd == nil { suffixEnd = w.end + (t.at(w.end) == UInt8(ascii: ".") && (w.lower == Array("jr".utf8) || w.lower == Array("sr".utf8)) ? 1 : 0) }
+            if w.isIn(suffixes), hi - 1 > lo {
+                if suffixEnd == nil { suffixEnd = w.end + (t.at(w.end) == UInt8(ascii: ".") && (w.key == jr || w.key == sr) ? 1 : 0) }
                 hi -= 1
-            } else if stopWords.contains(w.lower) {
+            } else if w.isIn(stopWords) {
                 hi -= 1
                 suffixEnd = nil
             } else {
                 break
             }
         }
-        let core = run[lo..<hi].filter { !honorifics.contains($0.lower) }
-        guard core.allSatisfy({ $0.capitalized && !stopWords.contains($0.lower) }) else { return }
+        let core = run[lo..<hi].filter { !$0.isIn(honorifics) }
+        guard core.allSatisfy({ $0.capitalized && !$0.isIn(stopWords) }) else { return }
         let needed = honorific ? 1 : 2
         guard core.count >= needed, core.count <= 4 else { return }
         let start = run[lo].start

@@ -28,8 +28,6 @@ enum PhoneNumberRecognizer {
         var i = 0
         var groups: [Group] = []
         var digits: [UInt8] = []
-        groups.reserveCapacity(8)
-        digits.reserveCapacity(24)
         while i < n {
             let b = t[i]
             let isStart: Bool
@@ -88,11 +86,11 @@ enum PhoneNumberRecognizer {
         var k = groups.count
         while k >= 1 {
             defer { k -= 1 }
-            let prefix = Array(groups[..<k])
+            let prefix = groups[..<k]
             digits.removeAll(keepingCapacity: true)
             for g in prefix { digits += t.bytes[g.start..<g.end] }
             guard let score = classify(prefix, digits[...], plus: plus, t) else { continue }
-            var end = prefix[k - 1].end + (prefix[k - 1].paren ? 1 : 0)
+            var end = groups[k - 1].end + (groups[k - 1].paren ? 1 : 0)
             end = extensionEnd(t, after: end) ?? end
             guard t.numberEndsAt(end) else { continue }
             return (end, score)
@@ -119,10 +117,10 @@ enum PhoneNumberRecognizer {
         return k - x <= 6 && t.numberEndsAt(k) ? k : nil
     }
 
-    static func classify(_ groups: [Group], _ d: ArraySlice<UInt8>, plus: Bool, _ t: ByteText) -> Double? {
+    static func classify(_ groups: ArraySlice<Group>, _ d: ArraySlice<UInt8>, plus: Bool, _ t: ByteText) -> Double? {
         let zero = UInt8(ascii: "0")
         let total = d.count
-        let first = groups[0]
+        let first = groups[groups.startIndex]
         if plus || (!first.paren && total > 2 && d[d.startIndex] == zero && d[d.startIndex + 1] == zero) {
             // International: drop the "00" and a "(0)" trunk prefix written inside an international number.
             var nat: [UInt8] = []
@@ -147,17 +145,22 @@ enum PhoneNumberRecognizer {
                 return plus && (8...15).contains(nat.count) && cc1 != zero ? 0.5 : nil
             }
         }
-        let sizes = groups.map(\.size)
+        let g = groups.startIndex
+        func sizes(_ s: Int...) -> Bool {
+            guard groups.count == s.count else { return false }
+            for k in 0..<s.count where groups[g + k].size != s[k] { return false }
+            return true
+        }
         // US national.
         if total == 10, nanp(d) {
             if groups.count == 1 { return 0.5 }
-            if sizes == [3, 3, 4], groups[2].sep == groups[1].sep || first.paren { return 0.7 }
+            if sizes(3, 3, 4), groups[g + 2].sep == groups[g + 1].sep || first.paren { return 0.7 }
         }
-        if total == 11, d[d.startIndex] == UInt8(ascii: "1"), sizes == [1, 3, 3, 4], nanp(d.dropFirst()) { return 0.7 }
+        if total == 11, d[d.startIndex] == UInt8(ascii: "1"), sizes(1, 3, 3, 4), nanp(d.dropFirst()) { return 0.7 }
         // Trunk-prefix national (UK, DE, FR, NL).
         if d[d.startIndex] == zero, total > 1, d[d.startIndex + 1] != zero {
             if groups.count == 1 { return (10...11).contains(total) ? 0.5 : nil }
-            guard (10...12).contains(total), (2...6).contains(sizes[0]) else { return nil }
+            guard (10...12).contains(total), (2...6).contains(first.size) else { return nil }
             for g in groups.dropFirst() where g.paren || !(2...8).contains(g.size) { return nil }
             return 0.6
         }
