@@ -105,6 +105,30 @@ struct PIIDatasetTests {
         }
     }
 
+    @Test("JSON Lines: members are spliced, others keep their bytes; escapes, nesting, numbers, redact first")
+    func jsonSplicing() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.jsonl").path, out = dir.appendingPathComponent("out.jsonl").path
+        let lines = [
+            #"{ "ssn" : "813-94-6450", "meta": {"a": [1, {"b": "}\"]"}], "c": null}, "text": "Mail \"Zoë\" at zoe@example.org\n", "n": 42 , "ok": true }"#,
+            #"{"text": "nothing here", "ssn": null, "n": 7.5}"#,
+            "",
+        ]
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: input))
+        var a = try Anonymizer(config: AnonymizerConfig(yaml: "columns: {ssn: {operator: redact}, n: {operator: replace, value: N}, ok: {operator: mask}}"))
+        let summary = try a.anonymizeFile(inputPath: input, outputPath: out)
+        #expect(summary.rows == 2)
+        let expected = [
+            #"{"meta": {"a": [1, {"b": "}\"]"}], "c": null},"text":"Mail \"Zoë\" at <EMAIL_ADDRESS>\n","n":"N","ok":"****"}"#,
+            #"{"text": "nothing here","ssn": null,"n":"N"}"#,
+            "",
+        ]
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == expected.joined(separator: "\n"))
+        try Data("{\"text\": \"a\"} trailing\n".utf8).write(to: URL(fileURLWithPath: input))
+        #expect(throws: GreenlightError.self) { try a.anonymizeFile(inputPath: input, outputPath: out) }
+    }
+
     @Test("scan classifies the patients table from headers and values")
     func scan() throws {
         let scan = try ColumnClassifier().scan(csvPath: Self.patients)

@@ -54,18 +54,32 @@ struct CSVTableReader {
         }
     }
 
-    /// Rows encoded as CSV with CSV.swift's writer (quoting fields that hold `,`, `"` or newlines), each
-    /// ending in `\n`.
+    /// Rows encoded as RFC 4180 CSV, each ending in `\n`: a field holding `,`, `"`, `\r` or `\n` is quoted,
+    /// with `"` doubled — the rule CSV.swift's `CSVWriter` applies.
     ///
-    /// CSV.swift writes to an `OutputStream` byte by byte; writing a batch to memory and the memory to the
-    /// file in one call keeps that cost off the file descriptor.
-    static func encode(_ rows: [[String]]) throws -> Data {
-        let stream = OutputStream(toMemory: ())
-        let writer = try CSVWriter(stream: stream)
-        for row in rows { try writer.write(row: row) }
-        stream.close()
-        var data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        if !rows.isEmpty { data.append(0x0A) }
-        return data
+    /// Not through `CSVWriter`: it writes one scalar at a time to an `OutputStream` and tests each field with
+    /// `String.contains` four times; measured on the patients file it took 75 % of an anonymize run
+    /// (3 MB/s in all). This loop over the UTF-8 bytes writes the same bytes.
+    static func encode(_ rows: [[String]]) -> [UInt8] {
+        var out: [UInt8] = []
+        for row in rows {
+            for (k, field) in row.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                let utf8 = field.utf8
+                let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+                if needsQuotes {
+                    out.append(UInt8(ascii: "\""))
+                    for b in utf8 {
+                        if b == UInt8(ascii: "\"") { out.append(b) }
+                        out.append(b)
+                    }
+                    out.append(UInt8(ascii: "\""))
+                } else {
+                    out.append(contentsOf: utf8)
+                }
+            }
+            out.append(0x0A)
+        }
+        return out
     }
 }

@@ -89,37 +89,54 @@ extension Anonymizer {
         var fields: Set<String> = []
         var samples: [String: [String]] = [:]
         var rows = 0
+        let rawKeys = Dictionary(uniqueKeysWithValues: operators.map { (Array($0.key.utf8), $0.key) })
         try ByteWriter.withOutput(outputPath) { w in
             while let line = try reader.next() {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 let where_ = "\(inputPath):\(reader.lineNumber)"
-                guard var record = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
+                // JSONSerialization validates the line and decodes the values; the output is spliced.
+                guard let record = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
+                      let object = JSONObjectLine(line) else {
                     throw GreenlightError.invalidInput("\(where_): not a JSON object")
                 }
                 if fields.count < 1000 { fields.formUnion(record.keys) }
-                for (field, op) in operators {
-                    guard let value = record[field], !(value is NSNull) else { continue }
-                    seen.insert(field)
-                    if rows < Anonymizer.classificationSample, let s = value as? String { samples[field, default: []].append(s) }
-                    switch op {
-                    case .keep: continue
-                    case .redact: record[field] = nil; continue
-                    default: break
+                try w.write(CollectionOfOne(UInt8(ascii: "{")))
+                var first = true
+                for member in object.members {
+                    var replacement: [UInt8]?
+                    var drop = false
+                    if let field = rawKeys[Array(member.rawKey)], let op = operators[field], let value = record[field], !(value is NSNull) {
+                        seen.insert(field)
+                        if rows < Anonymizer.classificationSample, let s = value as? String { samples[field, default: []].append(s) }
+                        switch op {
+                        case .keep: break
+                        case .redact: drop = true
+                        default:
+                            let text: String
+                            if let s = value as? String {
+                                text = s
+                            } else if let n = value as? NSNumber {
+                                text = String(cString: n.objCType) == "c" ? (n.boolValue ? "true" : "false") : n.stringValue
+                            } else {
+                                throw GreenlightError.invalidInput("\(where_): field \"\(field)\" is an array or object; \(op.name) needs a string (use redact or keep)")
+                            }
+                            if let new = try apply(op, to: text, label: field) {
+                                // Unchanged strings (free text without PII) keep their bytes.
+                                if new != text || !(value is String) {
+                                    replacement = JSONObjectLine.quoted(field) + [UInt8(ascii: ":")] + JSONObjectLine.quoted(new)
+                                }
+                            } else {
+                                drop = true
+                            }
+                        }
                     }
-                    let text: String
-                    if let s = value as? String {
-                        text = s
-                    } else if let n = value as? NSNumber {
-                        text = n.stringValue
-                    } else {
-                        throw GreenlightError.invalidInput("\(where_): field \"\(field)\" is an array or object; \(op.name) needs a string (use redact or keep)")
-                    }
-                    record[field] = try apply(op, to: text, label: field)
+                    if drop { continue }
+                    if !first { try w.write(CollectionOfOne(UInt8(ascii: ","))) }
+                    first = false
+                    if let replacement { try w.write(replacement) } else { try w.write(line[member.member]) }
                 }
+                try w.write("}\n")
                 rows += 1
-                let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
-                try w.write(data)
-                try w.write(CollectionOfOne(0x0A))
             }
             for (name, _) in config.columns where !seen.contains(name) {
                 throw GreenlightError.invalidInput("\(config.source): columns.\(name): no record in \(inputPath) has this field; fields seen: \(fields.sorted().joined(separator: ", "))")
