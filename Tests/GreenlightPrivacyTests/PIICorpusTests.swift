@@ -26,6 +26,20 @@ struct PIICorpusTests {
         }
     }
 
+    @Test("an independent set (Faker, five locales, Scripts/gen-pii-fixtures.py): the same gate for every type but PERSON")
+    func fakerGate() throws {
+        let fixture = try #require(Bundle.module.url(forResource: "Fixtures/pii-faker", withExtension: "jsonl"))
+        let result = try PIIRecordScanner().scan(inputPath: fixture.path, outputPath: nil)
+        let scores = result.evaluation.scores()
+        #expect(scores.count == 9)
+        for (type, s) in scores where type != "PERSON" {
+            #expect(s.precision >= 0.95, "\(type) precision \(s.precision)")
+            #expect(s.recall >= 0.95, "\(type) recall \(s.recall)")
+        }
+        let person = try #require(scores["PERSON"])
+        print("Faker PERSON precision \(person.precision) recall \(person.recall)")
+    }
+
     @Test("hard negatives in the corpus produce no finding of a labelled type")
     func hardNegatives() throws {
         let analyzer = PIIAnalyzer()

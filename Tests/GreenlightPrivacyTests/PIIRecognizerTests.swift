@@ -52,6 +52,7 @@ struct PIIRecognizerTests {
         "(212) 555-0199", "1-800-555-0199 ext. 12", "+44 20 7946 0958", "+44 (0)20 7946 0958", "020 7946 0958",
         "07700 900123", "+49 30 12345678", "030 12345678", "0151-23456789", "089/1234567", "+33 1 23 45 67 89",
         "01 23 45 67 89", "0033 6 12 34 56 78", "+31 20 123 4567", "020-1234567", "06-12345678", "+31 6 12345678",
+        "+49(0)5084 18703", "+44(0)1134960817", "+31(0)620-210345", "+44(0)3069990217",
     ])
     func phone(_ number: String) {
         #expect(found("Call \(number) today.", .phoneNumber) == [number])
@@ -60,6 +61,7 @@ struct PIIRecognizerTests {
     @Test("not phone numbers: dates, times, amounts, IPs, versions, SSNs, order numbers", arguments: [
         "on 2024-03-05 at 10:30", "costs 42.50 EUR", "from 153.223.219.47", "build 0.20.69", "SSN 813-94-6450",
         "Order number 675959838670", "room 4.12", "05.03.2024", "123-456-7890", "call 12345",
+        "dial +49 (0) 0460 598497 now",
     ])
     func notPhone(_ text: String) {
         #expect(found(text, .phoneNumber).isEmpty)
@@ -125,6 +127,7 @@ struct PIIRecognizerTests {
         #expect(found("Customer Jennifer King can be reached", .person) == ["Jennifer King"])
         #expect(found("Mr. Derek Mcneil Jr. called", .person) == ["Mr. Derek Mcneil Jr."])
         #expect(found("Mrs. Terri Hammond MD wrote to Dr. Élodie Brûlé.", .person) == ["Mrs. Terri Hammond MD", "Dr. Élodie Brûlé"])
+        #expect(found("Patient Lina van den Berg was admitted.", .person) == ["Lina van den Berg"])
         #expect(found("The Server said SSN on file. Do not share.", .person).isEmpty)
     }
 

@@ -1,5 +1,6 @@
 /// Person names by a heuristic: two to four consecutive capitalised words (`Judith Johnson`), or an honorific
-/// and one or more (`Dr. Elizabeth Elliott`), with a trailing suffix (`Jr.`, `MD`, `PhD`) kept in the span.
+/// and one or more (`Dr. Elizabeth Elliott`), with a trailing suffix (`Jr.`, `MD`, `PhD`) kept in the span and
+/// surname particles between them (`Lina van den Berg`).
 ///
 /// Capitalised words that are rarely names are dropped from the ends of a run first: sentence openers,
 /// role nouns that often precede a name (`Customer Jennifer King`), days, months that are not also
@@ -28,6 +29,8 @@ enum PersonRecognizer {
     static func keys(_ words: [String]) -> Set<WordKey> { Set(words.compactMap { WordKey($0.utf8) }) }
     static let jr = WordKey("jr".utf8), sr = WordKey("sr".utf8)
 
+    /// Lower-case surname particles, kept inside a name when a capitalised word follows (`Lina van den Berg`).
+    static let particles = keys(["van", "der", "den", "de", "del", "della", "di", "da", "du", "le", "la", "von", "zu", "ter", "ten", "bin", "al"])
     static let honorifics = keys(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"])
     static let suffixes = keys(["jr", "sr", "ii", "iii", "iv", "md", "phd", "dds", "dvm", "esq", "rn", "cpa"])
     static let stopWords = keys([
@@ -54,6 +57,7 @@ enum PersonRecognizer {
         var end: Int
         var key: WordKey?
         var capitalized: Bool
+        var particle = false
 
         func isIn(_ set: Set<WordKey>) -> Bool { key.map(set.contains) ?? false }
     }
@@ -111,7 +115,12 @@ enum PersonRecognizer {
                 continue
             }
             guard isUpperScalar(t, at: i) else {
-                flush(&run, t, into: &out)
+                if !run.isEmpty, i - run[run.count - 1].end == 1, isParticle(t, i, j), nameFollows(t, after: j) {
+                    let key = WordKey(UnsafeBufferPointer(rebasing: t.bytes[i..<j]))
+                    run.append(Token(start: i, end: j, key: key, capitalized: false, particle: true))
+                } else {
+                    flush(&run, t, into: &out)
+                }
                 i = j
                 continue
             }
@@ -137,6 +146,26 @@ enum PersonRecognizer {
         flush(&run, t, into: &out)
     }
 
+    static func isParticle(_ t: ByteText, _ i: Int, _ j: Int) -> Bool {
+        guard j - i <= 5, let key = WordKey(UnsafeBufferPointer(rebasing: t.bytes[i..<j])) else { return false }
+        return particles.contains(key)
+    }
+
+    /// Whether a capitalised word follows `j` after one space, possibly past more particles (`van den Berg`).
+    static func nameFollows(_ t: ByteText, after j: Int) -> Bool {
+        var k = j
+        for _ in 0..<3 {
+            guard t.at(k) == 0x20, k + 1 < t.count else { return false }
+            k += 1
+            if isUpperScalar(t, at: k) { return true }
+            var e = k
+            while e < t.count, ByteText.isAlpha(t[e]) { e += 1 }
+            guard isParticle(t, k, e) else { return false }
+            k = e
+        }
+        return false
+    }
+
     /// Turns a run of capitalised words into a name, if one is left after trimming.
     static func flush(_ run: inout [Token], _ t: ByteText, into out: inout [Candidate]) {
         defer { run.removeAll(keepingCapacity: true) }
@@ -160,7 +189,8 @@ enum PersonRecognizer {
                 break
             }
         }
-        let core = run[lo..<hi].filter { !$0.isIn(honorifics) }
+        while hi > lo, run[hi - 1].particle { hi -= 1 }
+        let core = run[lo..<hi].filter { !$0.isIn(honorifics) && !$0.particle }
         guard core.allSatisfy({ $0.capitalized && !$0.isIn(stopWords) }) else { return }
         let needed = honorific ? 1 : 2
         guard core.count >= needed, core.count <= 4 else { return }

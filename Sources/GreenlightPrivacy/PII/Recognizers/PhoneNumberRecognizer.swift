@@ -32,7 +32,8 @@ enum PhoneNumberRecognizer {
             let b = t[i]
             let isStart: Bool
             if ByteText.isDigit(b) {
-                isStart = t.numberStartsAt(i)
+                // Not right after "(0)": the rest of a number whose start did not parse.
+                isStart = t.numberStartsAt(i) && !(t.at(i - 1) == UInt8(ascii: ")") && ByteText.isDigit(t.at(i - 2)))
             } else if b == UInt8(ascii: "+") || b == UInt8(ascii: "(") {
                 let prev = t.at(i - 1)
                 isStart = !ByteText.isWord(prev) && prev != UInt8(ascii: "+") && ByteText.isDigit(t.at(i + 1))
@@ -43,6 +44,20 @@ enum PhoneNumberRecognizer {
             guard isStart, let (end, score) = parse(t, at: i, groups: &groups, digits: &digits) else {
                 i += 1
                 if ByteText.isDigit(b) { while i < n, ByteText.isDigit(t[i]) { i += 1 } }
+                if isStart, b == UInt8(ascii: "+") {
+                    // A "+" number that fits no plan is not searched for national numbers inside it.
+                    while i < n {
+                        let c = t[i]
+                        if ByteText.isDigit(c) || c == UInt8(ascii: "(") || c == UInt8(ascii: ")") {
+                            i += 1
+                        } else if (c == 0x20 || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "/")),
+                                  ByteText.isDigit(t.at(i + 1)) || t.at(i + 1) == UInt8(ascii: "(") {
+                            i += 1
+                        } else {
+                            break
+                        }
+                    }
+                }
                 continue
             }
             out.append(Candidate(type: .phoneNumber, start: i, end: end, score: score))
@@ -78,6 +93,8 @@ enum PhoneNumberRecognizer {
                 j += 1
             } else if groups[groups.count - 1].paren, ByteText.isDigit(c) {
                 sep = 0
+            } else if c == UInt8(ascii: "("), ByteText.isDigit(next) {
+                sep = 0  // "+49(0)30 …": the trunk prefix right after the country code
             } else {
                 break
             }
