@@ -36,6 +36,7 @@ public enum PIIEntityType: String, CaseIterable, Codable, Sendable, Hashable, Co
         }
     }
 
+    /// Orders types by name, as reports list them.
     public static func < (lhs: PIIEntityType, rhs: PIIEntityType) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Parses a Presidio entity name such as `EMAIL_ADDRESS`.
