@@ -64,6 +64,15 @@ func runPIIBenchmark(_ arguments: [String]) {
         let none = PIIAnalyzer(entities: [])
         measure("detect nothing (per-call overhead)", bytes: bytes) { texts.reduce(0) { $0 + none.analyze($1).count } }
     }
+    // Why the recognizers are hand-written: the e-mail pattern alone with Swift Regex, on a tenth of the text,
+    // against the hand-written e-mail recognizer on the same tenth.
+    let tenth = Array(texts.prefix(texts.count / 10))
+    let tenthBytes = tenth.reduce(0) { $0 + $1.utf8.count }
+    let email = try! Regex(#"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"#)
+    measure("e-mail only, Swift Regex", bytes: tenthBytes) { tenth.reduce(0) { $0 + $1.matches(of: email).count } }
+    let emailOnly = PIIAnalyzer(entities: [.emailAddress])
+    measure("e-mail only, hand-written", bytes: tenthBytes) { tenth.reduce(0) { $0 + emailOnly.analyze($1).count } }
+
     let analyzer = PIIAnalyzer()
     measure("detect (analyze, all types)", bytes: bytes) {
         texts.reduce(0) { $0 + analyzer.analyze($1).count }
