@@ -71,6 +71,17 @@ struct PIIDatasetTests {
         #expect(try String(contentsOfFile: out, encoding: .utf8) == "id,notes\n1,\"Call <PERSON>, at\n<PHONE_NUMBER> \"\"now\"\"\"\n2,plain\n")
     }
 
+    @Test("a byte order mark is not part of the first header")
+    func byteOrderMark() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.csv").path, out = dir.appendingPathComponent("out.csv").path
+        try Data([0xEF, 0xBB, 0xBF] + Array("name,email\r\nAda,ada@example.org\r\n".utf8)).write(to: URL(fileURLWithPath: input))
+        var a = try Anonymizer(config: AnonymizerConfig(yaml: "columns: {name: {operator: replace, value: X}}"))
+        _ = try a.anonymizeFile(inputPath: input, outputPath: out)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "name,email\nX,ada@example.org\n")
+    }
+
     @Test("a config column missing from the header names it and lists the header; no output")
     func unknownColumn() throws {
         let dir = try TestSupport.temporaryDirectory()

@@ -25,9 +25,11 @@ struct CSVTableReader {
         } catch {
             throw GreenlightError.invalidInput("\(path):1: cannot read the header row (\(error))")
         }
-        guard let header = reader.headerRow, !header.isEmpty else {
+        guard var header = reader.headerRow, !header.isEmpty else {
             throw GreenlightError.invalidInput("\(path):1: no header row")
         }
+        // A UTF-8 byte order mark (as spreadsheet exports write) is not part of the first column's name.
+        if header[0].unicodeScalars.first == "\u{FEFF}" { header[0] = String(header[0].unicodeScalars.dropFirst()) }
         self.header = header
         line = 2 + header.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
     }
