@@ -89,15 +89,15 @@ extension Anonymizer {
         var fields: Set<String> = []
         var samples: [String: [String]] = [:]
         var rows = 0
-        let rawKeys = Dictionary(uniqueKeysWithValues: operators.map { (Array($0.key.utf8), $0.key) })
+        // Compared byte for byte with each member's raw key: no allocation per member.
+        let rawKeys = operators.keys.map { (Array($0.utf8), $0) }
         try ByteWriter.withOutput(outputPath) { w in
             while let line = try reader.next() {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                let where_ = "\(inputPath):\(reader.lineNumber)"
                 // JSONSerialization validates the line and decodes the values; the output is spliced.
                 guard let record = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
                       let object = JSONObjectLine(line) else {
-                    throw GreenlightError.invalidInput("\(where_): not a JSON object")
+                    throw GreenlightError.invalidInput("\(inputPath):\(reader.lineNumber): not a JSON object")
                 }
                 if fields.count < 1000 { fields.formUnion(record.keys) }
                 try w.write(CollectionOfOne(UInt8(ascii: "{")))
@@ -105,7 +105,7 @@ extension Anonymizer {
                 for member in object.members {
                     var replacement: [UInt8]?
                     var drop = false
-                    if let field = rawKeys[Array(member.rawKey)], let op = operators[field], let value = record[field], !(value is NSNull) {
+                    if let field = rawKeys.first(where: { $0.0.elementsEqual(member.rawKey) })?.1, let op = operators[field], let value = record[field], !(value is NSNull) {
                         seen.insert(field)
                         if rows < Anonymizer.classificationSample, let s = value as? String { samples[field, default: []].append(s) }
                         switch op {
@@ -118,7 +118,7 @@ extension Anonymizer {
                             } else if let n = value as? NSNumber {
                                 text = String(cString: n.objCType) == "c" ? (n.boolValue ? "true" : "false") : n.stringValue
                             } else {
-                                throw GreenlightError.invalidInput("\(where_): field \"\(field)\" is an array or object; \(op.name) needs a string (use redact or keep)")
+                                throw GreenlightError.invalidInput("\(inputPath):\(reader.lineNumber): field \"\(field)\" is an array or object; \(op.name) needs a string (use redact or keep)")
                             }
                             if let new = try apply(op, to: text, label: field) {
                                 // Unchanged strings (free text without PII) keep their bytes.
