@@ -65,7 +65,8 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "GreenlightPrivacyTests",
-        dependencies: ["GreenlightPrivacy", "GreenlightCore", "GreenlightTestSupport"]
+        dependencies: ["GreenlightPrivacy", "GreenlightCore", "GreenlightTestSupport"],
+        resources: [.copy("Fixtures")]
     ),
     .testTarget(
         name: "GreenlightTensorsTests",

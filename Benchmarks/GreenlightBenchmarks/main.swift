@@ -3,7 +3,8 @@
 //
 //   swift build -c release && .build/release/GreenlightBenchmarks [--seconds 20] [--runs 30]
 //
-// Other suites, each in its own file: `GreenlightBenchmarks quantize ...`, `GreenlightBenchmarks age ...`.
+// Other suites, each in its own file: `GreenlightBenchmarks quantize ...`, `GreenlightBenchmarks age ...`,
+// `GreenlightBenchmarks pii ...`.
 //
 // It spawns the real `greenlight` binary built beside it, so the figures are the CLI's, start to end.
 import Foundation
@@ -16,6 +17,9 @@ case "quantize":
     exit(0)
 case "age":
     runAgeBenchmark(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+case "pii":
+    runPIIBenchmark(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
 case "tree-loop":
     // The tree sampler alone, back to back: CPU per ProcessTreeMonitor.sample() of an idle `sleep`.

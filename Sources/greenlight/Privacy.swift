@@ -6,7 +6,7 @@ import GreenlightPrivacy
 struct Privacy: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Encrypt and decrypt data: age files (X25519 keys or a passphrase) and Fernet tokens (Python cryptography).",
-        subcommands: [Keygen.self, Encrypt.self, Decrypt.self, KAnon.self, DP.self]
+        subcommands: [Keygen.self, Encrypt.self, Decrypt.self, Detect.self, Evaluate.self, Scan.self, Anonymize.self, KAnon.self, DP.self]
     )
 
     struct Keygen: ParsableCommand {

@@ -1,0 +1,108 @@
+import Foundation
+import GreenlightCore
+
+/// Reads a file line by line in 1 MiB chunks, so memory stays constant however large the file is.
+struct LineReader {
+    let fd: Int32
+    let path: String
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var eof = false
+    /// The 1-based number of the line last returned.
+    private(set) var lineNumber = 0
+
+    init(path: String) throws {
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw GreenlightError.notFound("cannot read \(path): \(String(cString: strerror(errno)))") }
+        self.path = path
+    }
+
+    func close() { _ = Foundation.close(fd) }
+
+    /// The next line without its `\n` (or `\r\n`), or `nil` at the end of the file.
+    mutating func next() throws -> ArraySlice<UInt8>? {
+        while true {
+            if let nl = buffer[position...].firstIndex(of: 0x0A) {
+                var end = nl
+                if end > position, buffer[end - 1] == 0x0D { end -= 1 }
+                let line = buffer[position..<end]
+                position = nl + 1
+                lineNumber += 1
+                return line
+            }
+            if eof {
+                guard position < buffer.count else { return nil }
+                let line = buffer[position...]
+                position = buffer.count
+                lineNumber += 1
+                return line
+            }
+            buffer.removeSubrange(0..<position)
+            position = 0
+            let old = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: 1 << 20))
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, 1 << 20) }
+            guard n >= 0 else {
+                throw GreenlightError.io("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            buffer.removeLast((1 << 20) - n)
+            if n == 0 { eof = true }
+        }
+    }
+}
+
+/// Buffered output to a file descriptor, flushed every 256 KiB.
+struct ByteWriter {
+    let fd: Int32
+    let name: String
+    private(set) var buffer: [UInt8] = []
+    /// Bytes written so far.
+    private(set) var total: UInt64 = 0
+
+    init(fd: Int32, name: String) {
+        self.fd = fd
+        self.name = name
+        buffer.reserveCapacity(1 << 18)
+    }
+
+    mutating func write<S: Sequence>(_ bytes: S) throws where S.Element == UInt8 {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 18 { try flush() }
+    }
+
+    mutating func write(_ s: String) throws { try write(s.utf8) }
+
+    mutating func flush() throws {
+        var offset = 0
+        try buffer.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n >= 0 {
+                    offset += n
+                } else if errno != EINTR {
+                    throw GreenlightError.io("cannot write \(name): \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        total += UInt64(buffer.count)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Runs `body` with a writer to `path` (atomically: a temporary file renamed once `body` returns; removed
+    /// on any error) or, when `path` is nil, to standard output.
+    static func withOutput<R>(_ path: String?, _ body: (inout ByteWriter) throws -> R) throws -> R {
+        guard let path else {
+            var w = ByteWriter(fd: STDOUT_FILENO, name: "standard output")
+            let r = try body(&w)
+            try w.flush()
+            return r
+        }
+        var result: R?
+        try AgeAtomicOutput.write(toPath: path, mode: 0o644) { sink in
+            var w = ByteWriter(fd: sink.fd, name: path)
+            result = try body(&w)
+            try w.flush()
+        }
+        return result!
+    }
+}

@@ -1,0 +1,191 @@
+import ArgumentParser
+import Foundation
+import GreenlightCore
+import GreenlightPrivacy
+
+/// Which entity types to look for.
+struct EntityOptions: ParsableArguments {
+    @Option(help: "Comma-separated entity types to detect (default: all), e.g. EMAIL_ADDRESS,PHONE_NUMBER.")
+    var entities: String?
+
+    @Option(name: .customLong("text-field"), help: "The record field holding the free text.")
+    var textField: String = "text"
+
+    func analyzer() throws -> PIIAnalyzer {
+        guard let entities else { return PIIAnalyzer() }
+        let types = try entities.split(separator: ",").map { try PIIEntityType(name: $0.trimmingCharacters(in: .whitespaces)) }
+        return PIIAnalyzer(entities: Set(types))
+    }
+}
+
+/// Writes a privacy report when `--json` is given.
+func writePrivacyReport(_ section: PrivacySection, notes: [Note] = [], to path: String?) throws {
+    guard let path else { return }
+    try AtomicFile.write(try Report(kind: .privacy, privacy: section, notes: notes).jsonData(), to: path)
+}
+
+extension Privacy {
+    struct Detect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find PII in the text of JSON Lines records; write each record back with \"findings\".",
+            discussion: """
+                Findings are Presidio-shaped: {"entity_type","start","end","score"}, offsets in Unicode code points. \
+                Without -o the records go to standard output.
+                """
+        )
+
+        @Argument(help: "JSON Lines records, one object per line with a text field.")
+        var file: String
+
+        @Option(name: [.customShort("o"), .customLong("output")], help: "Write the records with findings here (atomically).")
+        var output: String?
+
+        @Option(help: "Write the JSON report here (atomically).")
+        var json: String?
+
+        @OptionGroup var entityOptions: EntityOptions
+
+        func run() throws {
+            do {
+                let scanner = PIIRecordScanner(analyzer: try entityOptions.analyzer(), textField: entityOptions.textField)
+                let result = try scanner.scan(inputPath: file, outputPath: output ?? "-")
+                try writePrivacyReport(PrivacySection(pii: result.summary()), to: json)
+                let counts = result.findings.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                printError("\(result.records) records, \(result.findings.values.reduce(0, +)) findings\(counts.isEmpty ? "" : ": " + counts)")
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Evaluate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare findings with the records' \"entities\" labels: precision, recall and F1 per type.",
+            discussion: """
+                Exact span match: a finding counts only if a label has the same type, start and end. Types no \
+                label mentions are not scored (the corpus did not annotate them) unless named with --score.
+                """
+        )
+
+        @Argument(help: "JSON Lines records with \"text\" and \"entities\": [{\"entity\",\"start\",\"end\"}].")
+        var file: String
+
+        @Option(help: "Write the JSON report here (atomically).")
+        var json: String?
+
+        @Option(help: "Comma-separated types to score (default: the types the labels mention).")
+        var score: String?
+
+        @OptionGroup var entityOptions: EntityOptions
+
+        func run() throws {
+            do {
+                let scanner = PIIRecordScanner(analyzer: try entityOptions.analyzer(), textField: entityOptions.textField)
+                let result = try scanner.scan(inputPath: file, outputPath: nil)
+                guard result.labelled else {
+                    throw GreenlightError.invalidInput("\(file): no record has \"entities\" labels to evaluate against")
+                }
+                let types = score.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+                let summary = result.summary(scoring: types)
+                print(PIIEvaluation.table(summary.evaluation ?? [:]))
+                let unscored = result.findings.keys.filter { summary.evaluation?[$0] == nil }.sorted()
+                var notes: [Note] = []
+                if !unscored.isEmpty {
+                    let list = unscored.map { "\($0) (\(result.findings[$0]!) findings)" }.joined(separator: ", ")
+                    let message = "not annotated in \(file), so not scored: \(list)"
+                    print(message)
+                    notes.append(Note(.info, code: "pii-unscored-types", message))
+                }
+                print("\(result.records) records; exact span match; \(PIIAnalyzer.version)")
+                try writePrivacyReport(PrivacySection(pii: summary), notes: notes, to: json)
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}
+
+extension Privacy {
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Classify the columns of a CSV file: direct identifier, quasi-identifier, sensitive or other.",
+            discussion: """
+                From the header words and a sample of the first rows' values (what the PII recognizers find in them). \
+                The rules are listed in the ColumnClassifier documentation and docs/PRIVACY.md.
+                """
+        )
+
+        @Argument(help: "A CSV file with a header row.")
+        var file: String
+
+        @Option(help: "Rows sampled from the start of the file.")
+        var sample: Int = 1000
+
+        @Option(help: "Write the JSON report here (atomically).")
+        var json: String?
+
+        func validate() throws {
+            guard sample > 0 else { throw ValidationError("--sample must be > 0") }
+        }
+
+        func run() throws {
+            do {
+                let scan = try ColumnClassifier(sampleRows: sample).scan(csvPath: file)
+                let width = max(6, scan.columns.map(\.column.count).max() ?? 0) + 2
+                print("column".padding(toLength: width, withPad: " ", startingAt: 0) + "class".padding(toLength: 19, withPad: " ", startingAt: 0) + "reason")
+                for c in scan.columns {
+                    print(c.column.padding(toLength: width, withPad: " ", startingAt: 0)
+                          + c.classification.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0) + c.reason)
+                }
+                print("\(scan.rows) rows sampled; \(PIIAnalyzer.version)")
+                let section = PrivacySection(
+                    pii: PIISummary(records: scan.rows, findings: scan.findings, method: PIIAnalyzer.method),
+                    anonymization: AnonymizationSummary(rows: scan.rows, columns: scan.columns.map {
+                        ColumnTreatment(column: $0.column, classification: $0.classification.rawValue, operation: "keep")
+                    })
+                )
+                let note = Note(.info, code: "pii-scan-only", "privacy scan classifies columns and changes nothing: every column's operation is keep")
+                try writePrivacyReport(section, notes: [note], to: json)
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Anonymize: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply operators per column and per entity found in free text to a CSV or JSON Lines file.",
+            discussion: """
+                Operators: replace, redact, mask, pseudonymize (HMAC-SHA256, per-domain keys by HKDF), encrypt \
+                (Fernet), keep, and entities (free text). Streams in constant memory; the output appears only if \
+                the whole file succeeded. The config schema is in docs/PRIVACY.md.
+                """
+        )
+
+        @Argument(help: "The dataset: .csv (with a header row) or .jsonl.")
+        var file: String
+
+        @Option(help: "The YAML config: key_file, columns, entities.")
+        var config: String
+
+        @Option(name: [.customShort("o"), .customLong("output")], help: "Write the anonymized dataset here (atomically).")
+        var output: String
+
+        @Option(help: "Write the JSON report here (atomically).")
+        var json: String?
+
+        func run() throws {
+            do {
+                let loaded = try AnonymizerConfig.load(path: config)
+                var anonymizer = try Anonymizer(config: loaded)
+                let summary = try anonymizer.anonymizeFile(inputPath: file, outputPath: output)
+                let entities = summary.entitiesTransformed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                printError("\(summary.rows) rows anonymized into \(output)\(entities.isEmpty ? "" : "; entities: " + entities)")
+                let pii = PIISummary(records: summary.rows, findings: summary.entitiesTransformed, method: PIIAnalyzer.method)
+                try writePrivacyReport(PrivacySection(pii: pii, anonymization: summary), to: json)
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}
