@@ -114,7 +114,7 @@ struct PrivacyPIICLITests {
         try Data("columns: {email: {operator: redact}}\n".utf8).write(to: config)
         let r = try CLI.run(["privacy", "anonymize", input.path, "--config", config.path, "-o", out.path])
         #expect(r.status == 2)
-        #expect(r.stderr.contains("in.csv:3: 3 fields, but the header has 2"), "\(r.stderr)")
+        #expect(r.stderr.contains("in.csv: line 3: 3 fields, but the header has 2"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 }

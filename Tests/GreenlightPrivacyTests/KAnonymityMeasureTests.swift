@@ -98,11 +98,11 @@ struct KAnonymityMeasureTests {
 
     @Test("a row with the wrong number of fields is reported with its line, counting quoted line breaks")
     func corruptRow() throws {
-        #expect(throws: GreenlightError.invalidInput("t.csv: line 3: 1 field, but the header has 2")) {
+        #expect(throws: GreenlightError.invalidInput("t.csv: line 3: 1 field, but the header has 2 (a,b)")) {
             try CSVTable(csv: "a,b\n1,2\n3\n", name: "t.csv")
         }
         // The quoted field spans lines 2–3, so the short row is on line 4.
-        #expect(throws: GreenlightError.invalidInput("t.csv: line 4: 3 fields, but the header has 2")) {
+        #expect(throws: GreenlightError.invalidInput("t.csv: line 4: 3 fields, but the header has 2 (a,b)")) {
             try CSVTable(csv: "a,b\n\"x\ny\",2\n1,2,3\n", name: "t.csv")
         }
         let ok = try CSVTable(csv: "\u{FEFF}a,b\r\n\"x, \"\"y\"\"\",2\r\n")

@@ -62,7 +62,7 @@ struct PIIDatasetTests {
             _ = try a.anonymizeFile(inputPath: input, outputPath: out)
             Issue.record("a 3-field row was accepted")
         } catch let e as GreenlightError {
-            #expect(e.message.contains("in.csv:5: 3 fields, but the header has 2"), "\(e.message)")
+            #expect(e.message.contains("in.csv: line 5: 3 fields, but the header has 2"), "\(e.message)")
         }
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["in.csv"])

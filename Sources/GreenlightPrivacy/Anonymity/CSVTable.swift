@@ -51,29 +51,14 @@ public struct CSVTable: Sendable, Hashable {
     /// - Throws: ``GreenlightError`` naming the line of a row with the wrong number of fields, or when
     ///   there is no header.
     public init(csv text: String, name: String = "input") throws {
-        let reader: CSVReader
-        // A UTF-8 byte order mark would otherwise become part of the first column's name.
-        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: true)
-        } catch {
-            throw GreenlightError.invalidInput("\(name): no CSV header row")
-        }
-        let header = reader.headerRow ?? []
-        guard !header.isEmpty, header != [""] else { throw GreenlightError.invalidInput("\(name): no CSV header row") }
-        // CSVReader does not count lines: a row starts one line after the previous one ended, and quoted
-        // fields may hold line breaks of their own.
-        var line = 2 + header.reduce(0) { $0 + Self.lineBreaks(in: $1) }
+        var reader = try CSVTableReader(text: text, name: name)
         var rows: [[String]] = [], lines: [Int] = []
-        while let row = reader.next() {
-            let start = line
-            line += 1 + row.reduce(0) { $0 + Self.lineBreaks(in: $1) }
-            if row == [""], header.count > 1 { continue }  // a blank line
+        while let (row, line) = try reader.nextRow() {
             rows.append(row)
-            lines.append(start)
+            lines.append(line)
         }
         do {
-            try self.init(header: header, rows: rows, lines: lines)
+            try self.init(header: reader.header, rows: rows, lines: lines)
         } catch let error as GreenlightError {
             throw GreenlightError.invalidInput("\(name): \(error.message)")
         }
@@ -87,15 +72,6 @@ public struct CSVTable: Sendable, Hashable {
             throw GreenlightError.notFound("cannot read \(path)")
         }
         try self.init(csv: String(decoding: data, as: UTF8.self), name: path)
-    }
-
-    private static func lineBreaks(in field: String) -> Int {
-        var n = 0, previousCR = false
-        for u in field.utf8 {
-            if u == 0x0A, !previousCR { n += 1 } else if u == 0x0D { n += 1 }
-            previousCR = u == 0x0D
-        }
-        return n
     }
 
     /// The index of a column.
@@ -117,17 +93,7 @@ public struct CSVTable: Sendable, Hashable {
     ///   - rows: The rows to write, in order.
     ///   - columns: The columns to write, in order.
     ///   - value: The text of a cell: by default the table's own.
-    func csvData(rows: [Int], columns: [Int], value: (_ row: Int, _ column: Int) -> String) throws -> Data {
-        let stream = OutputStream(toMemory: ())
-        stream.open()
-        defer { stream.close() }
-        let writer = try CSVWriter(stream: stream)
-        try writer.write(row: columns.map { header[$0] })
-        for r in rows { try writer.write(row: columns.map { value(r, $0) }) }
-        guard var data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
-            throw GreenlightError.io("cannot collect the CSV output")
-        }
-        data.append(0x0A)
-        return data
+    func csvData(rows: [Int], columns: [Int], value: (_ row: Int, _ column: Int) -> String) -> Data {
+        Data(CSVTableReader.encode([columns.map { header[$0] }] + rows.map { r in columns.map { value(r, $0) } }))
     }
 }

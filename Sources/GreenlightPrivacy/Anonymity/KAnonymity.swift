@@ -295,7 +295,7 @@ public struct KAnonymization: Sendable {
         let columns = table.header.indices.filter { !dropped.contains($0) }
         var qiOfColumn: [Int: Int] = [:]
         for (q, name) in problem.quasiIdentifiers.enumerated() { qiOfColumn[try table.columnIndex(name)] = q }
-        return try table.csvData(rows: releasedRows, columns: columns) { r, c in
+        return table.csvData(rows: releasedRows, columns: columns) { r, c in
             guard let q = qiOfColumn[c] else { return table.columns[c][r] }
             let level = node[q]
             return problem.labels[q][level][Int(problem.codes[q][level][r])]

@@ -16,17 +16,26 @@ struct CSVTableReader {
     private(set) var line: Int
 
     init(path: String) throws {
-        self.path = path
         guard FileManager.default.isReadableFile(atPath: path), let stream = InputStream(fileAtPath: path) else {
             throw GreenlightError.notFound("cannot read \(path)")
         }
+        try self.init(name: path) { try CSVReader(stream: stream, hasHeaderRow: true) }
+    }
+
+    /// Reads CSV text already in memory; `name` names it in error messages.
+    init(text: String, name: String) throws {
+        try self.init(name: name) { try CSVReader(string: text, hasHeaderRow: true) }
+    }
+
+    private init(name: String, _ open: () throws -> CSVReader) throws {
+        self.path = name
         do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true)
+            reader = try open()
         } catch {
-            throw GreenlightError.invalidInput("\(path):1: cannot read the header row (\(error))")
+            throw GreenlightError.invalidInput("\(name):1: cannot read the header row (\(error))")
         }
-        guard var header = reader.headerRow, !header.isEmpty else {
-            throw GreenlightError.invalidInput("\(path):1: no header row")
+        guard var header = reader.headerRow, !header.isEmpty, header != [""] else {
+            throw GreenlightError.invalidInput("\(name):1: no header row")
         }
         // A UTF-8 byte order mark (as spreadsheet exports write) is not part of the first column's name.
         if header[0].unicodeScalars.first == "\u{FEFF}" { header[0] = String(header[0].unicodeScalars.dropFirst()) }
@@ -35,24 +44,29 @@ struct CSVTableReader {
     }
 
     /// The next row, or `nil` at the end. Blank lines are skipped.
-    mutating func next() throws -> [String]? {
+    mutating func next() throws -> [String]? { try nextRow()?.row }
+
+    /// The next row and the line it starts on, or `nil` at the end. Blank lines are skipped (in a table of
+    /// one column an empty line is an empty value).
+    mutating func nextRow() throws -> (row: [String], line: Int)? {
         while true {
             guard let row = reader.next() else {
                 // On Linux a file InputStream has "bytes available" until a read returns 0, and CSV.swift
                 // reports that empty read as `cannotReadFile`: that is the end of the file. Real read errors
                 // arrive as `streamErrorHasOccurred`, bad UTF-8 as `unicodeDecoding`.
                 if let error = reader.error, !(error is CSVError && "\(error)" == "\(CSVError.cannotReadFile)") {
-                    throw GreenlightError.invalidInput("\(path):\(line): cannot read the row: \(error)")
+                    throw GreenlightError.invalidInput("\(path): line \(line): cannot read the row: \(error)")
                 }
                 return nil
             }
             let start = line
             line += 1 + row.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
-            if row.count == 1, row[0].isEmpty { continue }
+            if row.count == 1, row[0].isEmpty, header.count > 1 { continue }
             guard row.count == header.count else {
-                throw GreenlightError.invalidInput("\(path):\(start): \(row.count) fields, but the header has \(header.count) (\(header.joined(separator: ",")))")
+                throw GreenlightError.invalidInput(
+                    "\(path): line \(start): \(row.count) field\(row.count == 1 ? "" : "s"), but the header has \(header.count) (\(header.joined(separator: ",")))")
             }
-            return row
+            return (row, start)
         }
     }
 
