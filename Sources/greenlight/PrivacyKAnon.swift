@@ -49,6 +49,12 @@ extension Privacy {
         @Option(help: "Direct identifiers to leave out of the output, comma-separated.")
         var drop: String?
 
+        @Option(help: "Direct identifiers to replace by keyed pseudonyms (HMAC-SHA256 under the HKDF key of the column name as domain), comma-separated; needs --key-file.")
+        var pseudonymize: String?
+
+        @Option(name: .customLong("key-file"), help: "The pseudonym key (from `greenlight privacy keygen --fernet`); the same key gives the same pseudonyms as `anonymize`, so joins still work.")
+        var keyFile: String?
+
         @Flag(help: "Only measure k, l and t of the table as it is.")
         var measure = false
 
@@ -60,10 +66,13 @@ extension Privacy {
 
         func validate() throws {
             if measure {
-                if output != nil || drop != nil || hierarchy != nil { throw ValidationError("--measure writes no table: drop -o, --drop, --hierarchy") }
+                if output != nil || drop != nil || pseudonymize != nil || hierarchy != nil {
+                    throw ValidationError("--measure writes no table: drop -o, --drop, --pseudonymize, --hierarchy")
+                }
             } else {
                 guard k != nil else { throw ValidationError("give --k (or --measure to only measure)") }
                 guard output != nil else { throw ValidationError("give -o/--output for the anonymised table") }
+                if (pseudonymize == nil) != (keyFile == nil) { throw ValidationError("--pseudonymize and --key-file go together") }
             }
         }
 
@@ -121,9 +130,21 @@ extension Privacy {
             for name in dropped { _ = try table.columnIndex(name) }
             let result = try KAnonymity.anonymize(
                 table, quasiIdentifiers: qis, sensitive: sensitive, hierarchies: hierarchies, requirements: requirements)
-            let csv = try result.csvData(dropping: dropped)
+            let pseudonymized = pseudonymize.map(Self.list) ?? []
+            var transforms: [String: @Sendable (String) -> String] = [:]
+            if let keyFile {
+                guard let data = FileManager.default.contents(atPath: keyFile) else { throw GreenlightError.notFound("cannot read --key-file \(keyFile)") }
+                let pseudonymizer = try Pseudonymizer(keyText: String(decoding: data, as: UTF8.self), source: "--key-file \(keyFile)")
+                for name in pseudonymized {
+                    _ = try table.columnIndex(name)
+                    let key = pseudonymizer.domainKey(name)
+                    transforms[name] = { Pseudonymizer.pseudonym($0, key: key) }
+                }
+            }
+            let csv = try result.csvData(dropping: dropped, transforming: transforms)
             let treatments = table.header.map { name in
                 if dropped.contains(name) { return ColumnTreatment(column: name, classification: "direct-identifier", operation: "drop") }
+                if pseudonymized.contains(name) { return ColumnTreatment(column: name, classification: "direct-identifier", operation: "pseudonymize") }
                 if qis.contains(name) { return ColumnTreatment(column: name, classification: "quasi-identifier", operation: "generalize") }
                 return ColumnTreatment(column: name, classification: name == sensitive ? "sensitive" : "other", operation: "keep")
             }

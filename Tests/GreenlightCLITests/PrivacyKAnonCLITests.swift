@@ -8,6 +8,32 @@ struct PrivacyKAnonCLITests {
     static let patients = TestSupport.sharedData.appendingPathComponent("pii/patients-en_US.csv").path
     static let direct = "patient_id,name,email,phone,ssn"
 
+    @Test("kanon pseudonymises direct identifiers with the keyed pseudonyms anonymize uses (one HKDF key per column)")
+    func pseudonymizedIdentifiers() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = dir.appendingPathComponent("k").path
+        try CLI.run(["privacy", "keygen", "--fernet"]).stdout.write(toFile: key, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out.csv"), json = dir.appendingPathComponent("r.json")
+        let csv = dir.appendingPathComponent("t.csv")
+        try "name,zip,sex\nAda,12345,F\nAda,12346,F\nBob,12347,M\nBob,12348,M\n".write(to: csv, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["privacy", "kanon", csv.path, "--qi", "zip,sex", "--k", "2", "--pseudonymize", "name",
+                             "--key-file", key, "-o", out.path, "--json", json.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        let names = rows.map { String($0[0]) }
+        #expect(names.count == 4 && !names.contains("Ada") && names[0] == names[1] && names[2] == names[3] && names[0] != names[2])
+        #expect(names.allSatisfy { $0.count == 16 && $0.allSatisfy(\.isHexDigit) })
+        // The same key and domain through anonymize gives the same pseudonym, so the two outputs join.
+        let config = dir.appendingPathComponent("c.yaml")
+        try "key_file: \(key)\ncolumns:\n  name: {operator: pseudonymize, domain: name}\n".write(to: config, atomically: true, encoding: .utf8)
+        let anon = dir.appendingPathComponent("a.csv")
+        #expect(try CLI.run(["privacy", "anonymize", csv.path, "--config", config.path, "-o", anon.path]).status == 0)
+        #expect(try String(contentsOf: anon, encoding: .utf8).contains(names[0]))
+        #expect(try CLI.report(at: json).privacy?.anonymization?.columns.first?.operation == "pseudonymize")
+        #expect(try CLI.run(["privacy", "kanon", csv.path, "--qi", "zip", "--k", "2", "--pseudonymize", "name", "-o", out.path]).status != 0)
+    }
+
     @Test("kanon on the patients table: k ≥ 5, direct identifiers dropped, figures on stderr, a privacy report")
     func patients() throws {
         try #require(FileManager.default.fileExists(atPath: Self.patients))

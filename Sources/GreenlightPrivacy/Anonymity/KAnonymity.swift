@@ -288,14 +288,19 @@ public struct KAnonymization: Sendable {
     /// The released table as CSV: the released rows in input order, quasi-identifiers generalised, other
     /// columns as they were, the dropped columns (direct identifiers) left out.
     ///
-    /// - Parameter dropping: Columns to leave out.
+    /// - Parameters:
+    ///   - dropping: Columns to leave out.
+    ///   - transforming: Columns whose values are replaced, e.g. direct identifiers by keyed pseudonyms.
     /// - Throws: ``GreenlightError`` for an unknown column.
-    public func csvData(dropping: [String] = []) throws -> Data {
+    public func csvData(dropping: [String] = [], transforming: [String: @Sendable (String) -> String] = [:]) throws -> Data {
         let dropped = Set(try dropping.map { try table.columnIndex($0) })
+        var transform: [Int: @Sendable (String) -> String] = [:]
+        for (name, f) in transforming { transform[try table.columnIndex(name)] = f }
         let columns = table.header.indices.filter { !dropped.contains($0) }
         var qiOfColumn: [Int: Int] = [:]
         for (q, name) in problem.quasiIdentifiers.enumerated() { qiOfColumn[try table.columnIndex(name)] = q }
         return table.csvData(rows: releasedRows, columns: columns) { r, c in
+            if let f = transform[c] { return f(table.columns[c][r]) }
             guard let q = qiOfColumn[c] else { return table.columns[c][r] }
             let level = node[q]
             return problem.labels[q][level][Int(problem.codes[q][level][r])]

@@ -24,6 +24,20 @@ public struct Pseudonymizer: Sendable {
         master = masterKey
     }
 
+    /// A pseudonymizer whose master key is a key file's text, as `greenlight privacy keygen --fernet` writes it
+    /// (32 bytes, url-safe base64), so one key file serves `anonymize` and `kanon` alike.
+    ///
+    /// - Parameters:
+    ///   - keyText: The file's text (surrounding white space ignored).
+    ///   - source: Where the key came from, for error messages.
+    /// - Throws: ``GreenlightError`` when the text is not such a key.
+    public init(keyText: String, source: String) throws {
+        guard let bytes = Fernet.base64URLDecode(keyText.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
+            throw GreenlightError.invalidInput("\(source): not a key; expected 32 url-safe base64-encoded bytes, as `greenlight privacy keygen --fernet` writes")
+        }
+        try self.init(masterKey: Array(bytes))
+    }
+
     /// The HKDF-derived key of a domain.
     public func domainKey(_ domain: String) -> [UInt8] {
         let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: master), salt: Pseudonymizer.salt,
