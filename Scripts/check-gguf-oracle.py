@@ -10,7 +10,8 @@ For every tensor: gguf-py's GGUFReader reads it, dequantizes it, and compares wi
     bound (default 0.0725, ggml's C reference figure for Q4_K on MiniLM).
 For a bert model it also checks llama.cpp's tensor names (gguf-py's tensor map), the bert.* keys, and the
 tokenizer against tokenizer.json and gguf-py's SpecialVocab. Prints one JSON line of figures; exits 1 on any
-mismatch.
+mismatch. Figures: model_rmse is ||deq - w|| / ||w|| over every 2-D tensor as gguf-py decodes it (what a
+K-quant file's bound is checked against), kquant_tensors each K-quant tensor's own relative RMSE.
 """
 import json
 import struct
@@ -55,6 +56,7 @@ def main():
     out_path, src_path = sys.argv[1], sys.argv[2]
     kbound = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0725
     ksums = [0.0, 0.0]
+    msums = [0.0, 0.0]  # over every 2-D tensor: the model's relative RMSE
     reader = GGUFReader(out_path)
     source = load_safetensors(src_path)
     arch = field(reader, "general.architecture")
@@ -135,6 +137,9 @@ def main():
         qtype = t.tensor_type
         data = np.asarray(t.data)
         deq = dequantize(data, qtype).reshape(w.shape)
+        if w.ndim == 2:
+            msums[0] += float(np.sum((deq - w) ** 2))
+            msums[1] += float(np.sum(w ** 2))
         if qtype in EXACT:
             again = quantize(w, qtype)
             if not np.array_equal(np.asarray(again).view(np.uint8).reshape(-1), data.view(np.uint8).reshape(-1)):
@@ -152,6 +157,8 @@ def main():
         figures["kquant_rmse"] = (ksums[0] / ksums[1]) ** 0.5
         if not figures["kquant_rmse"] <= kbound:
             failures.append(f"K-quant relative RMSE {figures['kquant_rmse']:.5f} over the bound {kbound}")
+    if msums[1] > 0:
+        figures["model_rmse"] = (msums[0] / msums[1]) ** 0.5
     figures["failures"] = failures
     print(json.dumps(figures))
     sys.exit(1 if failures else 0)
