@@ -45,7 +45,7 @@ var targets: [Target] = [
     ),
     .executableTarget(
         name: "GreenlightBenchmarks",
-        dependencies: ["GreenlightCore", "GreenlightMeter", "GreenlightTensors", "GreenlightCompress", "GreenlightPrivacy"],
+        dependencies: ["GreenlightCore", "GreenlightMeter", "GreenlightTensors", "GreenlightCompress", "GreenlightPrivacy", "CGreenlightShims"],
         path: "Benchmarks/GreenlightBenchmarks"
     ),
     .target(

@@ -10,6 +10,7 @@
 import Foundation
 import GreenlightCore
 import GreenlightMeter
+import CGreenlightShims
 
 switch CommandLine.arguments.dropFirst().first {
 case "quantize":
@@ -33,6 +34,35 @@ case "tree-loop":
     getrusage(RUSAGE_SELF.rawValue, &usage)
     let after = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
     print(String(format: "ProcessTreeMonitor.sample(): %.2f µs of CPU each (%d samples)", (after - before) / Double(n), n))
+    child.sendSignal(SIGKILL)
+    exit(0)
+case "bare-sampler":
+    // What an idle sample costs with nothing but its system calls: poll on the child's pidfd, then one pread of
+    // its schedstat, every INTERVAL seconds for SECONDS; prints this thread's CPU per wake-up.
+    let interval = Double(CommandLine.arguments[2]) ?? 0.1
+    let seconds = Double(CommandLine.arguments[3]) ?? 20
+    let child = try! ChildProcess.spawn(["/bin/sleep", "\(Int(seconds) + 5)"], forwardSignals: false)
+    let fd = open("/proc/\(child.pid)/schedstat", O_RDONLY)
+    var buffer = [UInt8](repeating: 0, count: 256)
+    func threadCPU() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) * 1e6 + Double(t.tv_nsec) / 1e3
+    }
+    let wakes = Int(seconds / interval)
+    let before = threadCPU()
+    let raw = CommandLine.arguments.count > 4
+    let pidfd = greenlight_pidfd_open(child.pid)
+    for _ in 0..<wakes {
+        if raw {
+            var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+            _ = poll(&entry, 1, Int32(interval * 1000))
+        } else {
+            _ = child.waitForExit(timeout: .seconds(interval))
+        }
+        _ = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 256, 0) }
+    }
+    print(String(format: "bare sampler (pidfd poll + schedstat pread): %.1f µs of CPU per wake-up", (threadCPU() - before) / Double(wakes)))
     child.sendSignal(SIGKILL)
     exit(0)
 case "sleeper":
