@@ -7,7 +7,7 @@ public struct TimelineSample: Codable, Sendable, Hashable {
     public var t: Double
     /// Length of the interval in seconds.
     public var dt: Double
-    /// Host CPU utilisation over the interval (0…1, all logical CPUs), from /proc/stat.
+    /// Host CPU utilisation over the interval (0…1, all logical CPUs), from /proc/uptime (or /proc/stat).
     public var hostCPU: Double
     /// Cumulative CPU seconds of the process tree.
     public var treeCPUSeconds: Double

@@ -5,7 +5,7 @@ import GreenlightCore
 /// attributes the active part to the process tree as it goes (constant memory, whatever the run length).
 ///
 /// Attribution rules (documented in ARCHITECTURE.md):
-/// - CPU and psys: by the tree's share of the host's busy CPU time over each interval (/proc/stat).
+/// - CPU and psys: by the tree's share of the host's busy CPU time over one-second windows (/proc/uptime, /proc/stat as fallback).
 /// - DRAM and estimated RAM: by the tree's resident memory over the host's memory in use.
 /// - GPU: the whole active energy of a GPU on which a tree process holds a compute context.
 /// - Idle of a measured channel is the lowest power seen over a full interval times the duration;
