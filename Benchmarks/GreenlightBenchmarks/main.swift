@@ -37,8 +37,10 @@ case "tree-loop":
     child.sendSignal(SIGKILL)
     exit(0)
 case "bare-sampler":
-    // What an idle sample costs with nothing but its system calls: poll on the child's pidfd, then one pread of
-    // its schedstat, every INTERVAL seconds for SECONDS; prints this thread's CPU per wake-up.
+    // What an idle sample costs with nothing but its system calls: wait (ChildProcess.waitForExit; `raw`: poll on
+    // the child's pidfd; `nanosleep`: a plain sleep), then one pread of its schedstat, every INTERVAL seconds for
+    // SECONDS; prints this thread's CPU per wake-up. Usage: bare-sampler INTERVAL SECONDS [raw|nanosleep]
+    // (CLOCK_THREAD_CPUTIME_ID: the sampling thread's user + system time).
     let interval = Double(CommandLine.arguments[2]) ?? 0.1
     let seconds = Double(CommandLine.arguments[3]) ?? 20
     let child = try! ChildProcess.spawn(["/bin/sleep", "\(Int(seconds) + 5)"], forwardSignals: false)
@@ -52,9 +54,13 @@ case "bare-sampler":
     let wakes = Int(seconds / interval)
     let before = threadCPU()
     let raw = CommandLine.arguments.count > 4
+    let sleepOnly = CommandLine.arguments.count > 4 && CommandLine.arguments[4] == "nanosleep"
     let pidfd = greenlight_pidfd_open(child.pid)
     for _ in 0..<wakes {
-        if raw {
+        if sleepOnly {
+            var request = timespec(tv_sec: 0, tv_nsec: Int(interval * 1e9))
+            nanosleep(&request, nil)
+        } else if raw {
             var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
             _ = poll(&entry, 1, Int32(interval * 1000))
         } else {
@@ -62,7 +68,8 @@ case "bare-sampler":
         }
         _ = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 256, 0) }
     }
-    print(String(format: "bare sampler (pidfd poll + schedstat pread): %.1f µs of CPU per wake-up", (threadCPU() - before) / Double(wakes)))
+    let wait = sleepOnly ? "nanosleep" : raw ? "poll on a pidfd" : "ChildProcess.waitForExit"
+    print(String(format: "bare sampler (%@ + schedstat pread): %.1f µs of CPU per wake-up", wait, (threadCPU() - before) / Double(wakes)))
     child.sendSignal(SIGKILL)
     exit(0)
 case "sleeper":
