@@ -1,4 +1,6 @@
+import Foundation
 import GreenlightCompress
+import GreenlightCore
 import GreenlightTensors
 import GreenlightTestSupport
 import Testing
@@ -85,5 +87,30 @@ import Testing
         #expect(throws: (any Error).self) { try TypePolicy.Override(parsing: "(=q8_0") }
         #expect(throws: (any Error).self) { try TypePolicy.parseType("q3_K") }
         #expect(try TypePolicy.parseType("Q4_k") == .q4_K)
+    }
+}
+
+@Suite struct CompressPlanTests {
+    @Test("2:4 pruning leaves tensors whose rows are not groups of four unpruned, and says so")
+    func twoFourSkipsOddRows() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let src = dir.appendingPathComponent("m.safetensors").path, out = dir.appendingPathComponent("o.safetensors").path
+        let odd = (0..<(6 * 2)).map { Float($0 + 1) }, even = (0..<(8 * 2)).map { Float($0 + 1) }
+        try SafetensorsWriter.write(to: src, tensors: [
+            SafetensorsTensorSpec(name: "a.weight", dtype: .f32, shape: [2, 6]),
+            SafetensorsTensorSpec(name: "b.weight", dtype: .f32, shape: [2, 8]),
+        ]) { w in
+            try w.writeTensor(odd)
+            try w.writeTensor(even)
+        }
+        let (section, notes) = try ModelCompressor.compress(
+            sourcePath: src, outputPath: out,
+            options: CompressOptions(policy: TypePolicy(type: .f32), pruning: .twoFour, format: .safetensors))
+        #expect(notes.contains { $0.code == "compress.not-pruned" && $0.message.contains("a.weight") })
+        #expect(section.tensors.first { $0.name == "a.weight" }?.sparsity == nil)
+        #expect(section.tensors.first { $0.name == "b.weight" }?.sparsity == 0.5)
+        let back = try SafetensorsFile(path: out)
+        #expect(try Quantizer.convertToFloat(back.data(named: "a.weight"), from: .f32) == odd)
     }
 }

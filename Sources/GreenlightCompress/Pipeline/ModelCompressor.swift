@@ -201,7 +201,12 @@ public enum ModelCompressor {
                 if !TypePolicy.isQuantizable(name: name, dimensions: ne.count) { type = sourceType! }
                 fallback = nil
             }
-            let prune = options.pruning != nil && Pruning.isPrunable(name: name, dimensions: ne.count)
+            var prune = options.pruning != nil && Pruning.isPrunable(name: name, dimensions: ne.count)
+            if prune, options.pruning == .twoFour, ne[0] % 4 != 0 {
+                prune = false
+                notes.append(Note(.warning, code: "compress.not-pruned",
+                                  "\(name): rows of \(ne[0]) weights cannot hold the 2:4 pattern (groups of 4); left unpruned"))
+            }
             plan.append(PlannedTensor(source: t, name: name, sourceType: sourceType, type: type, ne: ne,
                                       convert: true, prune: prune, fallback: fallback))
         }
