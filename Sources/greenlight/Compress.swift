@@ -7,7 +7,7 @@ import GreenlightTensors
 
 struct Compress: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Quantize or prune a safetensors model into GGUF (or safetensors), and report size, quality and energy.",
+        abstract: "Quantize or prune a safetensors or GGUF model into GGUF (or safetensors), and report size, quality and energy.",
         discussion: """
             greenlight compress model.safetensors --type q8_0              → <model>-Q8_0.gguf (bert models: a complete llama.cpp model)
             greenlight compress model.safetensors --type q4_K --tensor-type 'attn_v=q8_0' --token-embedding-type q8_0
@@ -18,7 +18,7 @@ struct Compress: ParsableCommand {
             """
     )
 
-    @Argument(help: "The source model (safetensors). A config.json beside it selects the architecture.")
+    @Argument(help: "The source model: safetensors (a config.json beside it selects the architecture) or GGUF (names and metadata kept).")
     var model: String
 
     @Option(name: .shortAndLong, help: "Output file (default: <model>-<TYPE>.gguf in the current directory).")

@@ -11,6 +11,8 @@ public struct ModelArchitecture: Sendable {
     public let metadata: [GGUFKeyValue]
     /// Output name of a source tensor, or `nil` to leave the tensor out (e.g. BERT's pooler).
     let rename: @Sendable (String) -> String?
+    /// `general.name` carried from a GGUF source; `nil` to name the model after its folder.
+    var modelName: String? = nil
 
     /// The GGUF name of `sourceName`, or `nil` when the architecture does not use the tensor.
     public func outputName(for sourceName: String) -> String? { rename(sourceName) }

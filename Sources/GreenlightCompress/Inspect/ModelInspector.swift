@@ -74,7 +74,7 @@ public enum ModelInspector {
     ///   - sparsity: also decode float and block tensors to measure zeros and the 2:4 pattern.
     /// - Throws: ``GreenlightError`` when the file is missing or invalid in either format.
     public static func inspect(_ path: String, sparsity: Bool = false) throws -> ModelInspection {
-        if try isGGUF(path) {
+        if try ModelSource.isGGUF(path) {
             let f = try GGUFFile(path: path)
             var tensors: [ModelInspection.Tensor] = []
             for t in f.tensors {
@@ -114,15 +114,6 @@ public enum ModelInspector {
                 e.twoFourViolations = c.violations
             }
         }
-    }
-
-    private static func isGGUF(_ path: String) throws -> Bool {
-        guard let h = FileHandle(forReadingAtPath: path) else {
-            throw FileManager.default.fileExists(atPath: path)
-                ? GreenlightError.io("\(path): cannot read") : GreenlightError.notFound("\(path): no such file")
-        }
-        defer { try? h.close() }
-        return (try? h.read(upToCount: 4)) == Data("GGUF".utf8)
     }
 
     /// A value for display: arrays longer than 8 elements are summarised.

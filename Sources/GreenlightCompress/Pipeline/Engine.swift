@@ -4,7 +4,7 @@ import GreenlightTensors
 /// The per-tensor work of a compression, with buffers sized once for the largest tensor and reused: peak
 /// memory is about two copies of the largest tensor whatever the model size.
 final class Engine {
-    private let file: SafetensorsFile
+    private let file: ModelSource
     private let plan: [PlannedTensor]
     private let options: CompressOptions
     private let values: UnsafeMutableBufferPointer<Float>
@@ -16,7 +16,7 @@ final class Engine {
     /// Elements per error-check chunk: a multiple of every block size (32 and 256).
     static let chunk = 65_536
 
-    init(file: SafetensorsFile, plan: [PlannedTensor], options: CompressOptions) {
+    init(file: ModelSource, plan: [PlannedTensor], options: CompressOptions) {
         self.file = file
         self.plan = plan
         self.options = options
@@ -35,13 +35,14 @@ final class Engine {
 
     /// The tensor's values as floats: the mapping itself for aligned F32 that stays untouched, else a copy.
     private func floats(_ p: PlannedTensor, mutable: Bool) throws -> UnsafeBufferPointer<Float> {
-        let src = file.data(for: p.source)
+        let src = file.data(p.source)
         let n = p.source.elementCount
         if p.sourceType == .f32, !mutable, let base = src.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 {
             return UnsafeBufferPointer(start: base.bindMemory(to: Float.self, capacity: n), count: n)
         }
         let dst = UnsafeMutableBufferPointer(rebasing: values[0..<n])
-        try Quantizer.convertToFloat(src, from: p.sourceType ?? .f32, into: dst)
+        // Float sources convert exactly; quantized ones (a GGUF source) are decoded.
+        try Quantizer.dequantize(src, type: p.sourceType ?? .f32, into: dst)
         return UnsafeBufferPointer(dst)
     }
 
@@ -55,12 +56,12 @@ final class Engine {
         var t = MagnitudeThreshold()
         for p in targets {
             t.countHigh(try floats(p, mutable: false))
-            file.releaseData(for: p.source)
+            file.release(p.source)
         }
         guard t.selectBucket(k: k - 1) else { return }
         for p in targets {
             t.countLow(try floats(p, mutable: false))
-            file.releaseData(for: p.source)
+            file.release(p.source)
         }
         let r = t.result(k: k - 1)
         global = (r.bits, r.tiesToPrune)
@@ -70,10 +71,10 @@ final class Engine {
     func run(_ p: PlannedTensor, into sink: TensorFileWriter) throws
         -> (entry: TensorCompression, error: (diff: Double, ref: Double)?, zeros: Int?)
     {
-        defer { file.releaseData(for: p.source) }
+        defer { file.release(p.source) }
         let n = p.source.elementCount
         guard p.convert else {
-            try sink.writeTensor(file.data(for: p.source))
+            try sink.writeTensor(file.data(p.source))
             return (entry(p, bytes: p.source.byteCount, rmse: 0, maxAbs: 0, sparsity: nil), nil, nil)
         }
         let vals = try floats(p, mutable: p.prune)
@@ -150,7 +151,7 @@ final class Engine {
     private func entry(_ p: PlannedTensor, bytes: Int, rmse: Double?, maxAbs: Double?, sparsity: Double?) -> TensorCompression {
         TensorCompression(
             name: p.name, sourceName: p.name == p.source.name ? nil : p.source.name, shape: p.source.shape,
-            sourceType: p.source.dtype.name, type: p.type.name, sourceBytes: UInt64(p.source.byteCount),
+            sourceType: p.source.typeName, type: p.type.name, sourceBytes: UInt64(p.source.byteCount),
             bytes: UInt64(bytes), relativeRMSE: rmse, maxAbsError: maxAbs, sparsity: sparsity, fallback: p.fallback)
     }
 }

@@ -44,7 +44,7 @@ public struct CompressProgress: Sendable {
 
 /// One tensor of the plan.
 struct PlannedTensor {
-    var source: SafetensorsTensorInfo
+    var source: SourceTensor
     var name: String
     var sourceType: GGMLType?      // nil for dtypes GGML cannot hold
     var type: GGMLType
@@ -60,8 +60,9 @@ public enum ModelCompressor {
     /// Compresses `sourcePath` into `outputPath`.
     ///
     /// - Parameters:
-    ///   - sourcePath: a safetensors file; a `config.json` beside it selects the architecture mapping
-    ///     (llama.cpp's `bert` for BERT models), else the GGUF keeps the source names.
+    ///   - sourcePath: a safetensors file, where a `config.json` beside it selects the architecture mapping
+    ///     (llama.cpp's `bert` for BERT models; else the GGUF keeps the source names), or a GGUF file, whose
+    ///     names and metadata are kept (llama-quantize's input).
     ///   - outputPath: the file to write (atomically); ignored for a dry run.
     ///   - options: types, pruning, format, threads.
     ///   - progress: called after each tensor.
@@ -73,9 +74,9 @@ public enum ModelCompressor {
         progress: ((CompressProgress) -> Void)? = nil
     ) throws -> (section: CompressionSection, notes: [Note]) {
         let started = ContinuousClock.now
-        let file = try SafetensorsFile(path: sourcePath)
+        let file = try ModelSource(path: sourcePath)
         var notes: [Note] = []
-        let architecture = options.format == .gguf ? try ModelArchitecture.detect(besides: sourcePath) : nil
+        let architecture = options.format == .gguf ? try file.architecture() : nil
         if options.format == .gguf, architecture == nil {
             notes.append(Note(.warning, code: "compress.architecture-unknown",
                               "no config.json with a supported model_type beside \(sourcePath): the GGUF holds the tensors under their source names, not a model llama.cpp can load"))
@@ -86,14 +87,14 @@ public enum ModelCompressor {
         let metadata = ggufMetadata(plan, architecture: architecture, options: options, sourcePath: sourcePath)
         let gguf = plan.map { GGUFTensorSpec(name: $0.name, ne: $0.ne, type: $0.type) }
         let safetensors: [SafetensorsTensorSpec] = options.format != .safetensors ? [] : try plan.map { p in
-            guard let dtype = SafetensorsDType(p.type) ?? (p.convert ? nil : p.source.dtype) else {
+            guard let dtype = SafetensorsDType(p.type) ?? (p.convert ? nil : p.source.dtype) ?? SafetensorsDType(p.type) else {
                 throw GreenlightError.invalidInput("safetensors cannot hold \(p.type.name); write GGUF for quantized types")
             }
             return SafetensorsTensorSpec(name: p.name, dtype: dtype, shape: p.source.shape)
         }
         let outputBytes: Int = switch options.format {
         case .gguf: try GGUFWriter.fileSize(metadata: metadata, tensors: gguf)
-        case .safetensors: try SafetensorsWriter.fileSize(tensors: safetensors, metadata: file.metadata)
+        case .safetensors: try SafetensorsWriter.fileSize(tensors: safetensors, metadata: file.safetensorsMetadata)
         }
 
         var results: [TensorCompression] = []
@@ -104,7 +105,7 @@ public enum ModelCompressor {
             guard let outputPath else { throw GreenlightError.invalidInput("no output path given") }
             let sink: TensorFileWriter = switch options.format {
             case .gguf: try GGUFWriter(path: outputPath, metadata: metadata, tensors: gguf)
-            case .safetensors: try SafetensorsWriter(path: outputPath, tensors: safetensors, metadata: file.metadata)
+            case .safetensors: try SafetensorsWriter(path: outputPath, tensors: safetensors, metadata: file.safetensorsMetadata)
             }
             do {
                 let engine = Engine(file: file, plan: plan, options: options)
@@ -135,7 +136,7 @@ public enum ModelCompressor {
             results = plan.map { p in
                 TensorCompression(
                     name: p.name, sourceName: p.name == p.source.name ? nil : p.source.name, shape: p.source.shape,
-                    sourceType: p.source.dtype.name, type: p.type.name, sourceBytes: UInt64(p.source.byteCount),
+                    sourceType: p.source.typeName, type: p.type.name, sourceBytes: UInt64(p.source.byteCount),
                     bytes: UInt64(p.type.byteCount(elements: p.source.elementCount) ?? 0), relativeRMSE: nil,
                     maxAbsError: nil, sparsity: nil, fallback: p.fallback)
             }
@@ -145,7 +146,7 @@ public enum ModelCompressor {
         let parameters = plan.reduce(UInt64(0)) { $0 + UInt64($1.source.elementCount) }
         let sourceParameters = file.tensors.reduce(UInt64(0)) { $0 + UInt64($1.elementCount) }
         let section = CompressionSection(
-            source: ModelFileInfo(path: sourcePath, format: "safetensors", bytes: UInt64(file.fileSize),
+            source: ModelFileInfo(path: sourcePath, format: file.format, bytes: UInt64(file.fileSize),
                                   tensors: file.tensors.count, parameters: sourceParameters,
                                   architecture: architecture?.name),
             output: options.dryRun ? nil : ModelFileInfo(
@@ -167,10 +168,11 @@ public enum ModelCompressor {
 
     /// Decides name, type and treatment of every tensor, in source order.
     static func makePlan(
-        _ file: SafetensorsFile, architecture: ModelArchitecture?, options: CompressOptions, notes: inout [Note]
+        _ file: ModelSource, architecture: ModelArchitecture?, options: CompressOptions, notes: inout [Note]
     ) throws -> [PlannedTensor] {
         var plan: [PlannedTensor] = []
         var skipped: [String] = []
+        var requantized = 0
         for t in file.tensors {
             let name: String
             if let architecture {
@@ -183,11 +185,12 @@ public enum ModelCompressor {
                 name = t.name
             }
             let ne = t.shape.isEmpty ? [1] : Array(t.shape.reversed())
-            let sourceType = t.dtype.ggmlType
+            let sourceType = t.type
             let isFloat = sourceType == .f32 || sourceType == .f16 || sourceType == .bf16
-            guard isFloat else {
+            let decodable = isFloat || sourceType.map { $0.isQuantized && Quantizer.isDequantizable($0) } == true
+            guard decodable else {
                 // Integer and bool tensors are copied unchanged where GGUF has the type.
-                guard let sourceType else {
+                guard let sourceType, !sourceType.isQuantized else {
                     skipped.append(t.name)
                     continue
                 }
@@ -195,10 +198,11 @@ public enum ModelCompressor {
                                           convert: false, prune: false, fallback: nil))
                 continue
             }
+            if !isFloat { requantized += 1 }
             var (type, fallback) = options.policy.choose(name: name, ne: ne)
             if options.format == .safetensors {
                 // safetensors holds float types only; keep other tensors in their own type.
-                if !TypePolicy.isQuantizable(name: name, dimensions: ne.count) { type = sourceType! }
+                if !TypePolicy.isQuantizable(name: name, dimensions: ne.count) { type = isFloat ? sourceType! : .f32 }
                 fallback = nil
             }
             var prune = options.pruning != nil && Pruning.isPrunable(name: name, dimensions: ne.count)
@@ -209,6 +213,10 @@ public enum ModelCompressor {
             }
             plan.append(PlannedTensor(source: t, name: name, sourceType: sourceType, type: type, ne: ne,
                                       convert: true, prune: prune, fallback: fallback))
+        }
+        if requantized > 0 {
+            notes.append(Note(.warning, code: "compress.requantized",
+                              "\(requantized) tensor(s) were already quantized in the source and were decoded and quantized again: their errors add up (llama-quantize asks for --allow-requantize); start from F32, F16 or BF16 weights where you can"))
         }
         if !skipped.isEmpty {
             notes.append(Note(.info, code: "compress.skipped",
@@ -226,8 +234,8 @@ public enum ModelCompressor {
         let fileType = LlamaFileType(uniform: target) ?? (target == .q4_K ? .mostlyQ4_K_S : nil)
         var kv = GGUFWriter.generalMetadata(architecture: architecture?.name ?? "unknown", fileType: fileType, tensors: specs)
         let dir = (sourcePath as NSString).deletingLastPathComponent
-        let modelName = ((dir.isEmpty ? FileManager.default.currentDirectoryPath : dir) as NSString).lastPathComponent
-        kv.append(.name(modelName))
+        let folder = ((dir.isEmpty ? FileManager.default.currentDirectoryPath : dir) as NSString).lastPathComponent
+        kv.append(.name(architecture?.modelName ?? folder))
         kv.append(contentsOf: architecture?.metadata ?? [])
         return kv
     }

@@ -108,6 +108,12 @@ public final class GGUFFile: @unchecked Sendable {
         return mapped.slice(start..<(start + tensor.byteCount))
     }
 
+    /// Lets the kernel drop the resident pages of `tensor`'s data (after it has been read); its bytes stay
+    /// readable. Streaming conversions call this so that peak memory does not grow with the file.
+    public func releaseData(for tensor: GGUFTensorInfo) {
+        mapped.release((dataStart + tensor.offset)..<(dataStart + tensor.offset + tensor.byteCount))
+    }
+
     /// The bytes of the tensor called `name`; see ``data(for:)``.
     ///
     /// - Throws: ``GreenlightError`` (`notFound`) when the file has no such tensor.
