@@ -39,7 +39,8 @@ case "tree-loop":
 case "bare-sampler":
     // What an idle sample costs with nothing but its system calls: wait (ChildProcess.waitForExit; `raw`: poll on
     // the child's pidfd; `nanosleep`: a plain sleep), then one pread of its schedstat, every INTERVAL seconds for
-    // SECONDS; prints this thread's CPU per wake-up. Usage: bare-sampler INTERVAL SECONDS [raw|nanosleep]
+    // SECONDS; prints this thread's CPU per wake-up. Usage: bare-sampler INTERVAL SECONDS [raw|nanosleep|tree]
+    // (`tree`: ChildProcess.waitForExit, then ProcessTreeMonitor.sample() instead of the pread)
     // (CLOCK_THREAD_CPUTIME_ID: the sampling thread's user + system time).
     let interval = Double(CommandLine.arguments[2]) ?? 0.1
     let seconds = Double(CommandLine.arguments[3]) ?? 20
@@ -55,9 +56,13 @@ case "bare-sampler":
     let before = threadCPU()
     let raw = CommandLine.arguments.count > 4
     let sleepOnly = CommandLine.arguments.count > 4 && CommandLine.arguments[4] == "nanosleep"
+    let withTree = CommandLine.arguments.count > 4 && CommandLine.arguments[4] == "tree"
+    let monitor = ProcessTreeMonitor(root: child)
     let pidfd = greenlight_pidfd_open(child.pid)
     for _ in 0..<wakes {
-        if sleepOnly {
+        if withTree {
+            _ = child.waitForExit(timeout: .seconds(interval))
+        } else if sleepOnly {
             var request = timespec(tv_sec: 0, tv_nsec: Int(interval * 1e9))
             nanosleep(&request, nil)
         } else if raw {
@@ -66,10 +71,15 @@ case "bare-sampler":
         } else {
             _ = child.waitForExit(timeout: .seconds(interval))
         }
-        _ = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 256, 0) }
+        if withTree {
+            _ = monitor.sample()
+        } else {
+            _ = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 256, 0) }
+        }
     }
-    let wait = sleepOnly ? "nanosleep" : raw ? "poll on a pidfd" : "ChildProcess.waitForExit"
-    print(String(format: "bare sampler (%@ + schedstat pread): %.1f µs of CPU per wake-up", wait, (threadCPU() - before) / Double(wakes)))
+    let wait = withTree ? "ChildProcess.waitForExit" : sleepOnly ? "nanosleep" : raw ? "poll on a pidfd" : "ChildProcess.waitForExit"
+    let work = withTree ? "ProcessTreeMonitor.sample()" : "schedstat pread"
+    print(String(format: "bare sampler (%@ + %@): %.1f µs of CPU per wake-up", wait, work, (threadCPU() - before) / Double(wakes)))
     child.sendSignal(SIGKILL)
     exit(0)
 case "sleeper":

@@ -37,6 +37,20 @@ struct ProcessSchedstatShortcutTests {
         #expect(monitor.sample().user == ProcFixtures.ticks(30 + 7))    // sample 11: full refresh
     }
 
+    @Test("an idle root alone: the last sample stands until it runs, and its exit is seen at once")
+    func idleRootAlone() throws {
+        let child = try ProcessTestKit.spawnQuietly(["/bin/sleep", "0.5"])
+        let monitor = ProcessTreeMonitor(root: child)
+        var samples: [ProcessTreeSample] = []
+        for _ in 0..<5 { samples.append(monitor.sample()) }
+        #expect(samples.allSatisfy { $0.pids == [child.pid] })
+        #expect(child.waitForExit(timeout: .seconds(5))?.code == 0)
+        // Reaped: the kept-open schedstat fails, so the sample is a real one, without the root.
+        let after = monitor.sample()
+        #expect(after.processCount == 0)
+        #expect(after.cpuTime >= samples.last!.cpuTime)
+    }
+
     @Test func withoutSchedstatEveryProcessIsReadEachSample() throws {
         let proc = try FakeProc()
         try proc.process(root, ppid: 1, utime: 10, startTime: 5)

@@ -100,6 +100,10 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
         _ = sample()
     }
 
+    deinit {
+        if rootSchedstat >= 0 { close(rootSchedstat) }
+    }
+
     /// Distinct processes (pid and start time) seen in the tree so far, by any sample.
     ///
     /// Processes that lived and died between two samples are not seen, though their CPU time is counted.
@@ -119,13 +123,14 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
 
     private func takeSample() -> ProcessTreeSample {
         generation += 1
+        let fullRefresh = generation % Self.refreshEvery == 1
+        if let same = idleRootSample(fullRefresh: fullRefresh) { return same }
         scan = nil
         defer {
             scan = nil
             // Files skipped by the schedstat shortcut are read again at the next full refresh: keep them open.
             files.sweep(keepingUnusedFor: UInt32(Self.refreshEvery) + 1)
         }
-        let fullRefresh = generation % Self.refreshEvery == 1
 
         // Orphans first: reaping a zombie moves its time into the reaped total read just after.
         stack.removeAll(keepingCapacity: true)
@@ -181,9 +186,38 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
         lastSystem = system
         if generation % 16 == 0 { pruneSeen() }
         let (rss, overflow) = rssPages.multipliedReportingOverflow(by: ProcFS.pageSize)
-        return ProcessTreeSample(
+        let result = ProcessTreeSample(
             user: user, system: system, rssBytes: overflow ? .max : rss, threads: threads,
             processCount: pids.count, pids: pids)
+        if pids.count == 1, pids[0] == rootPID, threads == 1, !sawZombie, adopted.isEmpty, let c = cache[rootPID] {
+            idleRoot = (result, c.runtime, c.timeslices)
+        } else {
+            idleRoot = nil
+        }
+        return result
+    }
+
+    /// The last sample, taken when the tree was the root alone, single-threaded; with the root's schedstat then.
+    private var idleRoot: (sample: ProcessTreeSample, runtime: UInt64, timeslices: UInt64)?
+    /// /proc/ROOT/schedstat, kept open for ``idleRootSample(fullRefresh:)``; -2 until opened, -1 if it cannot be.
+    private var rootSchedstat: Int32 = -2
+
+    /// The cheapest sample, for a command that waits (a server, a `sleep`): when the last sample found the root
+    /// alone and single-threaded and its schedstat has not changed since, the root has not run, so it forked
+    /// nothing, reaped nothing and used no CPU: the last sample stands, for one small read and no bookkeeping.
+    /// (A dead root fails the read; full refreshes still come every ``refreshEvery`` samples.)
+    private func idleRootSample(fullRefresh: Bool) -> ProcessTreeSample? {
+        guard !fullRefresh, !orphanScanDue, adopted.isEmpty, let idle = idleRoot else { return nil }
+        if rootSchedstat == -2 { rootSchedstat = open("\(procRoot)/\(rootPID)/schedstat", O_RDONLY | O_CLOEXEC) }
+        guard rootSchedstat >= 0 else { return nil }
+        let fd = rootSchedstat
+        let clock = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer -> (runtime: UInt64, timeslices: UInt64)? in
+            let n = pread(fd, buffer.baseAddress, buffer.count, 0)
+            guard n > 0 else { return nil }
+            return Self.parseSchedstat(UnsafeBufferPointer(rebasing: buffer[0..<n]))
+        }
+        guard let clock, clock.runtime == idle.runtime, clock.timeslices == idle.timeslices else { return nil }
+        return idle.sample
     }
 
     /// Descriptors of the stat, schedstat and children files kept open between samples.
