@@ -183,7 +183,8 @@ struct AgeDecryptOptions: ParsableArguments {
 
 /// The key, on the command line or (kept out of process listings) in a file.
 struct FernetKeyOptions: ParsableArguments {
-    @Option(name: .customLong("fernet-key"), help: "Fernet key (visible in process listings; prefer --fernet-key-file).")
+    // Unconditional: a base64url key may start with "-".
+    @Option(name: .customLong("fernet-key"), parsing: .unconditional, help: "Fernet key (visible in process listings; prefer --fernet-key-file).")
     var keyText: String?
 
     @Option(name: .customLong("fernet-key-file"), help: "File holding the Fernet key.")

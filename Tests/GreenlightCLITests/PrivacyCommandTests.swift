@@ -40,6 +40,9 @@ struct PrivacyCommandTests {
         #expect(dec.status == 2)
         #expect(dec.stderr.contains("greenlight: error: invalid Fernet token"))
         #expect(!FileManager.default.fileExists(atPath: out.path))
+        // A key may start with "-" (base64url): it is still the option's value.
+        let dashed = "-" + key1.dropFirst()
+        #expect(try CLI.run(["privacy", "encrypt", "--fernet-key", dashed, "-i", plain.path, "-o", token.path]).status == 0)
         let bad = try CLI.run(["privacy", "encrypt", "--fernet-key", "nope", "-i", plain.path])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("Fernet key must be 32 url-safe base64-encoded bytes"))
