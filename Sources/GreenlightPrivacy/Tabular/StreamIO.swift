@@ -51,10 +51,12 @@ struct LineReader {
     }
 }
 
-/// Buffered output to a file descriptor, flushed every 256 KiB.
+/// Buffered output, flushed every 256 KiB, to standard output or to a file written atomically.
 struct ByteWriter {
     let fd: Int32
     let name: String
+    /// The file, when not standard output.
+    let file: AtomicFileWriter?
     private(set) var buffer: [UInt8] = []
     /// Bytes written so far.
     private(set) var total: UInt64 = 0
@@ -62,6 +64,14 @@ struct ByteWriter {
     init(fd: Int32, name: String) {
         self.fd = fd
         self.name = name
+        self.file = nil
+        buffer.reserveCapacity(1 << 18)
+    }
+
+    init(file: AtomicFileWriter) {
+        self.fd = -1
+        self.name = file.path
+        self.file = file
         buffer.reserveCapacity(1 << 18)
     }
 
@@ -73,6 +83,12 @@ struct ByteWriter {
     mutating func write(_ s: String) throws { try write(s.utf8) }
 
     mutating func flush() throws {
+        if let file {
+            try file.write(buffer)
+            total += UInt64(buffer.count)
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
         var offset = 0
         try buffer.withUnsafeBytes { raw in
             while offset < raw.count {
@@ -97,12 +113,16 @@ struct ByteWriter {
             try w.flush()
             return r
         }
-        var result: R?
-        try AgeAtomicOutput.write(toPath: path, mode: 0o644) { sink in
-            var w = ByteWriter(fd: sink.fd, name: path)
-            result = try body(&w)
+        let file = try AtomicFileWriter(path: path, mode: 0o644)
+        do {
+            var w = ByteWriter(file: file)
+            let result = try body(&w)
             try w.flush()
+            try file.commit()
+            return result
+        } catch {
+            file.discard()
+            throw error
         }
-        return result!
     }
 }

@@ -156,7 +156,7 @@ public final class GGUFWriter: TensorFileWriter {
 
     public init(path: String, metadata: [GGUFKeyValue], tensors specs: [GGUFTensorSpec]) throws {
         let (header, infos, alignment) = try GGUFWriter.layout(metadata: metadata, tensors: specs, path: path)
-        let file = try StreamingFileWriter(path: path)
+        let file = try AtomicFileWriter(path: path)
         do {
             try file.write(header)
         } catch {

@@ -88,7 +88,7 @@ public final class SafetensorsWriter: TensorFileWriter {
 
     public init(path: String, tensors specs: [SafetensorsTensorSpec], metadata: [String: String]? = nil) throws {
         let (header, infos) = try SafetensorsWriter.layout(specs, metadata: metadata, path: path)
-        let file = try StreamingFileWriter(path: path)
+        let file = try AtomicFileWriter(path: path)
         do {
             var prefix: [UInt8] = []
             prefix.appendLittleEndian(UInt64(header.count))

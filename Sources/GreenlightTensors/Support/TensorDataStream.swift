@@ -5,7 +5,7 @@ import GreenlightCore
 ///
 /// Any error discards the temporary file at once, so a writer that threw leaves nothing behind.
 final class TensorDataStream {
-    private let file: StreamingFileWriter
+    private let file: AtomicFileWriter
     private let names: [String]
     private let sizes: [Int]
     private let alignment: Int
@@ -15,7 +15,7 @@ final class TensorDataStream {
     private var finished = false
 
     /// Takes over `file`, whose header has been written (and, for aligned formats, padded).
-    init(file: StreamingFileWriter, names: [String], sizes: [Int], alignment: Int) {
+    init(file: AtomicFileWriter, names: [String], sizes: [Int], alignment: Int) {
         self.file = file
         self.names = names
         self.sizes = sizes

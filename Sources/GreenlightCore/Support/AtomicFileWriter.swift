@@ -5,25 +5,30 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import GreenlightCore
 
 /// Writes one file front to back through a temporary file in the same directory, then renames it into place.
 ///
-/// The same convention as GreenlightCore's `AtomicFile`, but streaming: the data is never held in memory
-/// as a whole. Small writes are gathered in a fixed buffer; large ones go straight to the file. Until
+/// ``AtomicFile`` for data held in memory; this for data streamed: it is never held in memory as a whole. Small writes are gathered in a fixed buffer; large ones go straight to the file. Until
 /// ``commit()`` succeeds, ``discard()`` (or deinit) removes the temporary file, so a failed or abandoned
 /// write leaves nothing behind and the destination keeps its old contents.
-final class StreamingFileWriter {
-    let path: String
+public final class AtomicFileWriter {
+    /// The destination.
+    public let path: String
     private let tempPath: String
     private var fd: Int32
     private var buffer: [UInt8] = []
     private let bufferCapacity = 1 << 20
     /// Bytes accepted so far (buffered or written).
-    private(set) var position: Int = 0
+    public private(set) var position: Int = 0
     private var done = false
 
-    init(path: String) throws {
+    /// Creates the temporary file beside `path`.
+    ///
+    /// - Parameters:
+    ///   - path: The destination; its directory must exist.
+    ///   - mode: Permissions of the new file, less the umask (0600 for secrets such as decrypted data or keys).
+    /// - Throws: ``GreenlightError`` naming the path when the directory is missing or not writable.
+    public init(path: String, mode: mode_t = 0o666) throws {
         self.path = path
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) } ?? "."
@@ -35,7 +40,7 @@ final class StreamingFileWriter {
         }
         // Hidden and unique, in the same directory so rename(2) is atomic.
         tempPath = (dir.isEmpty ? "" : dir + "/") + "." + base + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else {
             throw GreenlightError.io("cannot write \(path): \(String(cString: strerror(errno)))")
         }
@@ -45,7 +50,7 @@ final class StreamingFileWriter {
     deinit { discard() }
 
     /// Appends `bytes`.
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard !done else { throw GreenlightError.io("cannot write \(path): the writer is already closed") }
         guard bytes.count > 0 else { return }
         if buffer.count + bytes.count <= bufferCapacity {
@@ -61,25 +66,40 @@ final class StreamingFileWriter {
         position += bytes.count
     }
 
-    func write(_ bytes: [UInt8]) throws {
+    /// Appends `bytes`.
+    public func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
     /// Appends `count` zero bytes (alignment padding).
-    func writeZeros(_ count: Int) throws {
+    public func writeZeros(_ count: Int) throws {
         guard count > 0 else { return }
         try write([UInt8](repeating: 0, count: count))
     }
 
-    /// Flushes, fsyncs and renames the file into place. The writer is closed afterwards.
-    func commit() throws {
+    /// Flushes, fsyncs and moves the file into place. The writer is closed afterwards.
+    ///
+    /// - Parameter replacing: Replace an existing destination (rename); with false, an existing file is never
+    ///   touched (link, failing when it exists).
+    /// - Throws: ``GreenlightError``; the temporary file is then removed and the destination left as it was.
+    public func commit(replacing: Bool = true) throws {
         guard !done else { throw GreenlightError.io("cannot write \(path): the writer is already closed") }
         do {
             try flush()
             guard fsync(fd) == 0 else { throw ioError() }
             guard close(fd) == 0 else { fd = -1; throw ioError() }
             fd = -1
-            guard rename(tempPath, path) == 0 else { throw ioError() }
+            if replacing {
+                guard rename(tempPath, path) == 0 else { throw ioError() }
+            } else {
+                guard link(tempPath, path) == 0 else {
+                    if errno == EEXIST {
+                        throw GreenlightError.io("cannot write \(path): the file exists; remove it first or choose another path")
+                    }
+                    throw ioError()
+                }
+                unlink(tempPath)
+            }
             done = true
             syncDirectory()
         } catch {
@@ -89,7 +109,7 @@ final class StreamingFileWriter {
     }
 
     /// Closes and removes the temporary file; does nothing once committed or discarded.
-    func discard() {
+    public func discard() {
         guard !done else { return }
         done = true
         if fd >= 0 { close(fd); fd = -1 }
@@ -130,7 +150,7 @@ final class StreamingFileWriter {
     }
 }
 
-/// write(2), named apart from ``StreamingFileWriter/write(_:)-(UnsafeRawBufferPointer)``.
+/// write(2), named apart from ``AtomicFileWriter/write(_:)-(UnsafeRawBufferPointer)``.
 private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
     #if canImport(Glibc)
     Glibc.write(fd, p, n)
