@@ -74,36 +74,23 @@ public enum ModelInspector {
     ///   - sparsity: also decode float and block tensors to measure zeros and the 2:4 pattern.
     /// - Throws: ``GreenlightError`` when the file is missing or invalid in either format.
     public static func inspect(_ path: String, sparsity: Bool = false) throws -> ModelInspection {
-        if try ModelSource.isGGUF(path) {
-            let f = try GGUFFile(path: path)
-            var tensors: [ModelInspection.Tensor] = []
-            for t in f.tensors {
-                var e = ModelInspection.Tensor(name: t.name, type: t.type.name, shape: t.shape, parameters: t.elementCount,
-                                               bytes: t.byteCount, bitsPerWeight: Double(t.byteCount * 8) / Double(max(1, t.elementCount)))
-                if sparsity, Quantizer.isDequantizable(t.type) {
-                    let values = try Quantizer.dequantize(f.data(for: t), type: t.type)
-                    measure(values, rowLength: t.ne.first ?? 1, into: &e)
-                }
-                tensors.append(e)
-            }
-            var metadata: [String: String] = [:]
-            for kv in f.metadata { metadata[kv.key] = summary(kv.value) }
-            return ModelInspection(path: path, format: "gguf", fileBytes: f.fileSize, tensors: tensors, metadata: metadata)
-        }
-        let f = try SafetensorsFile(path: path)
+        let source = try ModelSource(path: path)
         var tensors: [ModelInspection.Tensor] = []
-        for t in f.tensors {
-            var e = ModelInspection.Tensor(name: t.name, type: t.dtype.name, shape: t.shape, parameters: t.elementCount,
+        for t in source.tensors {
+            var e = ModelInspection.Tensor(name: t.name, type: t.typeName, shape: t.shape, parameters: t.elementCount,
                                            bytes: t.byteCount, bitsPerWeight: Double(t.byteCount * 8) / Double(max(1, t.elementCount)))
-            if sparsity, let g = t.dtype.ggmlType, g == .f32 || g == .f16 || g == .bf16 {
-                let values = try Quantizer.convertToFloat(f.data(for: t), from: g)
+            if sparsity, let type = t.type, Quantizer.isDequantizable(type) {
+                let values = try Quantizer.dequantize(source.data(t), type: type)
                 measure(values, rowLength: t.shape.last ?? 1, into: &e)
-                f.releaseData(for: t)
+                source.release(t)
             }
             tensors.append(e)
         }
-        return ModelInspection(path: path, format: "safetensors", fileBytes: f.fileSize, tensors: tensors,
-                               metadata: f.metadata ?? [:])
+        let metadata: [String: String] = switch source.file {
+        case .gguf(let f): Dictionary(f.metadata.map { ($0.key, summary($0.value)) }, uniquingKeysWith: { a, _ in a })
+        case .safetensors(let f): f.metadata ?? [:]
+        }
+        return ModelInspection(path: path, format: source.format, fileBytes: source.fileSize, tensors: tensors, metadata: metadata)
     }
 
     private static func measure(_ values: [Float], rowLength: Int, into e: inout ModelInspection.Tensor) {
