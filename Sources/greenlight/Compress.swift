@@ -138,7 +138,7 @@ enum CompressCLI {
                      + "ratio S1/S2 \(Format.number(c.ratio, significant: 3))×   \(Format.number(c.bitsPerWeight, significant: 4)) bits/weight")
         if let rmse = c.relativeRMSE {
             let worst = c.tensors.compactMap { t in t.relativeRMSE.map { (t.name, $0) } }.max { $0.1 < $1.1 }
-            lines.append("  quality  relative RMSE \(Format.number(rmse, significant: 3)) over all tensors"
+            lines.append("  quality  relative RMSE \(Format.number(rmse, significant: 3)) over all tensors, measured (output decoded against the source)"
                          + (worst.map { " (worst \($0.0): \(Format.number($0.1, significant: 3)))" } ?? ""))
         }
         if let s = c.sparsity, let p = c.pruning {
@@ -147,7 +147,7 @@ enum CompressCLI {
         let types = Dictionary(grouping: c.tensors, by: \.type).map { "\($0.value.count)×\($0.key)" }.sorted().joined(separator: ", ")
         lines.append("  tensors  \(c.tensors.count): \(types); fallbacks \(c.fallbacks)")
         for t in c.tensors where t.fallback != nil { lines.append("           \(t.name): \(t.fallback!)") }
-        lines.append("  time     \(Format.duration(c.duration)) on \(c.threads) thread(s)")
+        lines.append("  time     \(Format.duration(c.duration)) wall clock on \(c.threads) thread(s)")
         if let e = report.energy {
             lines.append("  energy   \(Format.energy(e.process.energy)) for this compression (\(e.process.method.label))")
         }
