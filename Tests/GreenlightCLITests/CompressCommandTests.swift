@@ -132,6 +132,14 @@ struct CompressCommandTests {
         #expect(predicted.dryRun && predicted.output == nil)
         #expect(try CLI.run(["compress", Self.model, "--type", "q4_0", "-o", out, "-q", "--no-error"]).status == 0)
         #expect(predicted.outputBytes == UInt64(try FileManager.default.attributesOfItem(atPath: out)[.size] as! Int))
+
+        // Per-tensor overrides and a higher-precision embedding table, as llama-quantize spells them.
+        let o = dir.appendingPathComponent("o.json")
+        #expect(try CLI.run(["compress", Self.model, "--type", "q4_0", "--tensor-type", "attn_v=q8_0",
+                             "--token-embedding-type", "q8_0", "--dry-run", "--json", o.path, "-q"]).status == 0)
+        let types = Dictionary(uniqueKeysWithValues: try #require(try CLI.report(at: o).compression).tensors.map { ($0.name, $0.type) })
+        #expect(types["blk.0.attn_v.weight"] == "Q8_0" && types["token_embd.weight"] == "Q8_0")
+        #expect(types["blk.0.attn_q.weight"] == "Q4_0" && types["blk.0.attn_q.bias"] == "F32")
     }
 
     @Test("2:4 and magnitude pruning to safetensors; inspect checks the pattern")
