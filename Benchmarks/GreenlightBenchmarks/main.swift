@@ -23,8 +23,13 @@ case "pii":
     runPIIBenchmark(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
 case "tree-loop":
-    // The tree sampler alone, back to back: CPU per ProcessTreeMonitor.sample() of an idle `sleep`.
-    let child = try! ChildProcess.spawn(["/bin/sleep", "100"], forwardSignals: false)
+    // The tree sampler alone, back to back: CPU per ProcessTreeMonitor.sample() of an idle `sleep`, or with
+    // `busy` of `timeout` over a spinning `sh`. Usage: tree-loop [N] [busy]
+    let busyTree = CommandLine.arguments.dropFirst(3).first == "busy"
+    let child = try! ChildProcess.spawn(
+        busyTree ? ["/usr/bin/timeout", "100", "/bin/sh", "-c", "while :; do :; done"] : ["/bin/sleep", "100"],
+        forwardSignals: false)
+    usleep(100_000)   // let timeout start sh
     let monitor = ProcessTreeMonitor(root: child)
     let n = Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 200_000
     var usage = rusage()
@@ -34,12 +39,12 @@ case "tree-loop":
     getrusage(RUSAGE_SELF.rawValue, &usage)
     let after = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
     print(String(format: "ProcessTreeMonitor.sample(): %.2f µs of CPU each (%d samples)", (after - before) / Double(n), n))
-    child.sendSignal(SIGKILL)
+    child.sendSignal(busyTree ? SIGTERM : SIGKILL)   // timeout passes SIGTERM on to sh
     exit(0)
 case "bare-sampler":
-    // What an idle sample costs with nothing but its system calls: wait (ChildProcess.waitForExit; `raw`: poll on
-    // the child's pidfd; `nanosleep`: a plain sleep), then one pread of its schedstat, every INTERVAL seconds for
-    // SECONDS; prints this thread's CPU per wake-up. Usage: bare-sampler INTERVAL SECONDS [raw|nanosleep|tree]
+    // What an idle sample costs with nothing but its system calls: wait (ChildProcess.waitForExit, a futex wait
+    // with a deadline; `nanosleep`: a plain sleep), then one pread of its schedstat, every INTERVAL seconds for
+    // SECONDS; prints this thread's CPU per wake-up. Usage: bare-sampler INTERVAL SECONDS [nanosleep|tree]
     // (`tree`: ChildProcess.waitForExit, then ProcessTreeMonitor.sample() instead of the pread)
     // (CLOCK_THREAD_CPUTIME_ID: the sampling thread's user + system time).
     let interval = Double(CommandLine.arguments[2]) ?? 0.1
@@ -53,23 +58,19 @@ case "bare-sampler":
         return Double(t.tv_sec) * 1e6 + Double(t.tv_nsec) / 1e3
     }
     let wakes = Int(seconds / interval)
-    let before = threadCPU()
-    let raw = CommandLine.arguments.count > 4
+    let step = Int64(interval * 1e9)
     let sleepOnly = CommandLine.arguments.count > 4 && CommandLine.arguments[4] == "nanosleep"
     let withTree = CommandLine.arguments.count > 4 && CommandLine.arguments[4] == "tree"
     let monitor = ProcessTreeMonitor(root: child)
-    let pidfd = greenlight_pidfd_open(child.pid)
+    var next = greenlight_monotonic_ns()
+    let before = threadCPU()
     for _ in 0..<wakes {
-        if withTree {
-            _ = child.waitForExit(timeout: .seconds(interval))
-        } else if sleepOnly {
-            var request = timespec(tv_sec: 0, tv_nsec: Int(interval * 1e9))
+        next += step
+        if sleepOnly {
+            var request = timespec(tv_sec: 0, tv_nsec: Int(step))
             nanosleep(&request, nil)
-        } else if raw {
-            var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
-            _ = poll(&entry, 1, Int32(interval * 1000))
         } else {
-            _ = child.waitForExit(timeout: .seconds(interval))
+            _ = child.waitForExit(untilMonotonicNanoseconds: next)
         }
         if withTree {
             _ = monitor.sample()
@@ -77,7 +78,7 @@ case "bare-sampler":
             _ = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 256, 0) }
         }
     }
-    let wait = withTree ? "ChildProcess.waitForExit" : sleepOnly ? "nanosleep" : raw ? "poll on a pidfd" : "ChildProcess.waitForExit"
+    let wait = sleepOnly ? "nanosleep" : "ChildProcess.waitForExit"
     let work = withTree ? "ProcessTreeMonitor.sample()" : "schedstat pread"
     print(String(format: "bare sampler (%@ + %@): %.1f µs of CPU per wake-up", wait, work, (threadCPU() - before) / Double(wakes)))
     child.sendSignal(SIGKILL)
@@ -192,6 +193,13 @@ let overhead = onCPU(of: [options.greenlight, "run", "--quiet", "--interval", in
 print(String(format: "overhead: greenlight run --interval %@ -- sleep: %.2f ms on-CPU over %.2f s of sampling = %.4f %% of one core (%.1f µs per sample)",
              interval, overhead.cpu * 1000, overhead.wall, overhead.cpu / overhead.wall * 100,
              overhead.cpu / (overhead.wall * samplesPerSecond) * 1e6))
+// The same with a command that keeps one CPU busy under a waiting parent (`timeout` → `sh` spinning): every
+// sample then finds the tree changed and reads it in full. Both figures go into docs/PERFORMANCE.md.
+let busy = onCPU(of: [options.greenlight, "run", "--quiet", "--interval", interval, "--", "/usr/bin/timeout",
+                      "\(Int(options.seconds) + 4)", "/bin/sh", "-c", "while :; do :; done"], seconds: options.seconds)
+print(String(format: "overhead: greenlight run --interval %@ -- timeout … sh -c 'while :; do :; done': %.2f ms on-CPU over %.2f s = %.4f %% of one core (%.1f µs per sample)",
+             interval, busy.cpu * 1000, busy.wall, busy.cpu / busy.wall * 100,
+             busy.cpu / (busy.wall * samplesPerSecond) * 1e6))
 // The floor on this machine: a process that only wakes up at the same rate and does nothing else.
 let floor = onCPU(of: [CommandLine.arguments[0], "sleeper", interval, "\(options.seconds + 4)"], seconds: options.seconds)
 print(String(format: "floor: a thread waking every %@ s and doing nothing: %.4f %% of one core (%.1f µs per wake-up)",

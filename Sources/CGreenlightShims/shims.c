@@ -203,19 +203,57 @@ int greenlight_is_procfs(int fd) {
     return fstatfs(fd, &fs) == 0 && fs.f_type == 0x9fa0 ? 1 : 0;
 }
 
-/* ---- pidfd ------------------------------------------------------------------------------ */
+/* ---- Clock and a one-word event (futex) ---------------------------------------------- */
 
-#include <errno.h>
+#include <time.h>
+#ifdef __linux__
+#include <linux/futex.h>
 #include <sys/syscall.h>
-#include <unistd.h>
-
-int greenlight_pidfd_open(pid_t pid) {
-#ifdef SYS_pidfd_open
-    /* The kernel always sets close-on-exec on a pidfd. */
-    return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-    (void)pid;
-    errno = ENOSYS;
-    return -1;
 #endif
+
+int64_t greenlight_monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+uint32_t greenlight_event_load(const uint32_t *word) {
+    return __atomic_load_n(word, __ATOMIC_SEQ_CST);
+}
+
+int greenlight_event_wait_until(uint32_t *word, uint32_t expected, int64_t deadline_ns) {
+    if (deadline_ns < 0) deadline_ns = 0;
+    struct timespec deadline = { (time_t)(deadline_ns / 1000000000), (long)(deadline_ns % 1000000000) };
+#ifdef __linux__
+    /* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline: no relative-time arithmetic per wait,
+     * and one system call that costs what a nanosleep costs (a poll on a descriptor costs more). */
+    long r = syscall(SYS_futex, word, FUTEX_WAIT_BITSET_PRIVATE, expected, &deadline, NULL, FUTEX_BITSET_MATCH_ANY);
+    if (r == 0 || errno == EAGAIN) return 0;
+    if (errno == ETIMEDOUT || errno == EINTR) return errno;
+    /* Not expected (ENOSYS under an emulator): keep the cadence with a plain sleep rather than spin. */
+    int slept = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL);
+    return slept == EINTR ? EINTR : ETIMEDOUT;
+#else
+    /* Elsewhere: sleep in short steps until the word changes or the deadline passes. */
+    while (__atomic_load_n(word, __ATOMIC_SEQ_CST) == expected) {
+        int64_t now = greenlight_monotonic_ns();
+        if (now >= deadline_ns) return ETIMEDOUT;
+        int64_t step = deadline_ns - now < 1000000 ? deadline_ns - now : 1000000;
+        struct timespec pause = { 0, (long)step };
+        if (nanosleep(&pause, NULL) != 0 && errno == EINTR) return EINTR;
+    }
+    (void)deadline;
+    return 0;
+#endif
+}
+
+void greenlight_event_set(uint32_t *word, uint32_t value) {
+    __atomic_store_n(word, value, __ATOMIC_SEQ_CST);
+#ifdef __linux__
+    syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL, NULL, 0);
+#endif
+}
+
+int greenlight_process_cpu_clock(pid_t pid, clockid_t *clock) {
+    return clock_getcpuclockid(pid, clock);
 }

@@ -29,12 +29,43 @@ struct ProcessSchedstatShortcutTests {
         #expect(ran.user == ProcFixtures.ticks(20 + 7))
         #expect(ran.pids == [root, worker])
 
+        // Its ticks moved, so it counts as busy and is read in full until a read finds them still (sample 5);
+        // the next read sets the schedstat baseline again (sample 6).
+        #expect(monitor.sample().user == ProcFixtures.ticks(20 + 7))    // sample 5
+        #expect(monitor.sample().user == ProcFixtures.ticks(20 + 7))    // sample 6
+
         // Changes without a schedstat change surface at the next full refresh.
         try proc.process(root, ppid: 1, utime: 30, startTime: 5, children: [worker])
-        for _ in 5..<ProcessTreeMonitor.refreshEvery + 1 {              // samples 5…10
+        for _ in 7..<ProcessTreeMonitor.refreshEvery + 1 {              // samples 7…10
             #expect(monitor.sample().user == ProcFixtures.ticks(20 + 7))
         }
         #expect(monitor.sample().user == ProcFixtures.ticks(30 + 7))    // sample 11: full refresh
+    }
+
+    @Test("a process busy at the last two reads is read in full without asking schedstat, until it goes quiet")
+    func busyProcessSkipsSchedstat() throws {
+        let proc = try FakeProc()
+        try proc.process(root, ppid: 1, utime: 10, startTime: 5, children: [worker])
+        try proc.schedstat(root, runtime: 1_000, timeslices: 3)
+        try proc.process(worker, ppid: root, utime: 100, startTime: 6)
+        try proc.schedstat(worker, runtime: 5_000, timeslices: 9)
+        let monitor = ProcessTreeMonitor(pid: root, procRoot: proc.path)   // sample 1: a full read
+
+        // The worker ran (schedstat and ticks moved): read in full, and now marked busy.
+        try proc.process(worker, ppid: root, utime: 150, startTime: 6)
+        try proc.schedstat(worker, runtime: 9_000, timeslices: 12)
+        #expect(monitor.sample().user == ProcFixtures.ticks(10 + 150))      // sample 2
+
+        // Busy: its stat is read although schedstat did not move.
+        try proc.process(worker, ppid: root, utime: 170, startTime: 6)
+        #expect(monitor.sample().user == ProcFixtures.ticks(10 + 170))      // sample 3
+
+        // Its ticks stood still at that read: no longer busy. The next sample sets the schedstat baseline again,
+        // after which an unchanged schedstat is trusted once more.
+        #expect(monitor.sample().user == ProcFixtures.ticks(10 + 170))      // sample 4
+        #expect(monitor.sample().user == ProcFixtures.ticks(10 + 170))      // sample 5: baseline
+        try proc.process(worker, ppid: root, utime: 190, startTime: 6)
+        #expect(monitor.sample().user == ProcFixtures.ticks(10 + 170))      // sample 6: shortcut
     }
 
     @Test("an idle root alone: the last sample stands until it runs, and its exit is seen at once")

@@ -6,6 +6,7 @@
  * and the wait-status macros. Everything here is safe to call from any thread.
  */
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -74,8 +75,24 @@ int greenlight_wcoredump(int status);
 /* 1 when fd is a file on procfs (PROC_SUPER_MAGIC), whose content is regenerated on each read; else 0. */
 int greenlight_is_procfs(int fd);
 
-/* pidfd_open(pid, 0) (Linux 5.3+): a descriptor that polls readable once the process has terminated.
- * Returns -1 with errno set where the kernel or headers lack it (callers fall back). */
-int greenlight_pidfd_open(pid_t pid);
+/* ---- Clock and a one-word event (futex) ---------------------------------------------- */
+
+/* CLOCK_MONOTONIC in nanoseconds (vDSO: no system call). */
+int64_t greenlight_monotonic_ns(void);
+
+/* Atomic (sequentially consistent) load of *word. */
+uint32_t greenlight_event_load(const uint32_t *word);
+
+/* Sleeps while *word == expected, until CLOCK_MONOTONIC reaches deadline_ns (absolute). One futex call:
+ * returns 0 when woken or when *word differs already, ETIMEDOUT when the deadline passed, EINTR when a
+ * signal handler ran. Spurious returns of 0 are possible: re-check *word. */
+int greenlight_event_wait_until(uint32_t *word, uint32_t expected, int64_t deadline_ns);
+
+/* Stores value into *word and wakes every thread waiting on it. */
+void greenlight_event_set(uint32_t *word, uint32_t value);
+
+/* clock_getcpuclockid(pid): the clock of a process's CPU time (all its threads). Returns 0 and sets *clock,
+ * or an error number (ESRCH when there is no such process). */
+int greenlight_process_cpu_clock(pid_t pid, clockid_t *clock);
 
 #endif

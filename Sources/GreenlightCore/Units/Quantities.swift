@@ -151,6 +151,15 @@ extension Duration {
     /// The duration in hours.
     public var hours: Double { seconds / 3600 }
 
+    /// The duration in whole nanoseconds (truncated; saturates at ±292 years).
+    public var wholeNanoseconds: Int64 {
+        let c = components
+        let (whole, overflow) = c.seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return c.seconds < 0 ? .min : .max }
+        let (sum, overflow2) = whole.addingReportingOverflow(c.attoseconds / 1_000_000_000)
+        return overflow2 ? (whole < 0 ? .min : .max) : sum
+    }
+
     /// Creates a duration from fractional seconds.
     public static func seconds(_ value: Double) -> Duration {
         .nanoseconds(Int64((value * 1e9).rounded()))

@@ -2,6 +2,7 @@ import CGreenlightShims
 import Dispatch
 import Foundation
 import GreenlightCore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -14,8 +15,8 @@ import Musl
 /// ``spawn(_:environment:forwardSignals:becomeSubreaper:)`` starts the command with `posix_spawnp`;
 /// a dedicated thread then blocks in `waitid` until it exits and reaps it with `wait4`, which
 /// records the exit status and the CPU time of the command and of every descendant it waited for.
-/// ``waitForExit(timeout:)`` waits on that thread, so it doubles as a sampler's sleep and returns
-/// as soon as the command exits.
+/// ``waitForExit(timeout:)`` waits for that thread's word that the command was reaped, so it doubles as a
+/// sampler's sleep and returns as soon as the command exits.
 ///
 /// **Signal forwarding.** While the command runs, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and
 /// SIGUSR2 sent to this process (`kill`, `timeout`, a batch scheduler) are passed on to it by an
@@ -35,20 +36,21 @@ public final class ChildProcess: @unchecked Sendable {
 
     // Guards the mutable state below; also held around kill() and the final wait4, so that a
     // signal can never reach the pid after it was reaped and possibly reused.
-    private let lock = NSLock()
+    private let lock = Mutex(())
     private var exit: ExitInfo?
     private var reapedUser: Duration = .zero
     private var reapedSystem: Duration = .zero
     private var rootReaped = false
     private let exited = DispatchGroup()
-    /// A pidfd of the child (Linux 5.3+), polled by ``waitForExit(timeout:)``; -1 where unavailable.
-    private let pidfd: Int32
+    /// 0 while the command runs, 1 once the reaper has recorded its exit: a futex word, so that a waiting sampler
+    /// sleeps in one system call and wakes at the exit.
+    private let exitWord: UnsafeMutablePointer<UInt32>
 
     private init(pid: Int32, forwarding: Bool) {
         self.pid = pid
         self.forwarding = forwarding
-        // Opened before the reaper starts, so the pid cannot have been reaped and reused yet.
-        pidfd = greenlight_pidfd_open(pid)
+        exitWord = .allocate(capacity: 1)
+        exitWord.initialize(to: 0)
         exited.enter()
         let thread = Thread { [self] in self.reap() }
         thread.name = "greenlight-reaper"
@@ -133,45 +135,55 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     deinit {
-        if pidfd >= 0 { close(pidfd) }
+        exitWord.deallocate()
     }
 
     /// Waits until the command exits or `timeout` passes.
     ///
-    /// Does not poll: it sleeps in one `ppoll` on a pidfd (or, on kernels before 5.3, on the reaper
-    /// thread), so it returns within microseconds of the exit and can serve as a sampler's sleep between
-    /// ticks at the cost of a single system call. A signal delivered to the waiting thread ends the wait
-    /// early, with `nil` while the command runs.
+    /// Does not poll: it sleeps in one futex wait that the reaper thread ends at the exit, so it returns
+    /// within microseconds of the exit and can serve as a sampler's sleep between ticks at the cost of a
+    /// single system call. A signal caught by the waiting thread with a handler installed without `SA_RESTART`
+    /// ends the wait early, with `nil` while the command runs.
     ///
     /// - Parameter timeout: How long to wait at most; `nil` waits forever, zero or less only checks.
     /// - Returns: How the command ended, or `nil` when it is still running after `timeout`.
     @discardableResult
     public func waitForExit(timeout: Duration?) -> ExitInfo? {
-        if let known = exitInfo { return known }
         guard let timeout else {
             exited.wait()
             return exitInfo
         }
-        guard timeout > .zero else { return exitInfo }
+        guard timeout > .zero else { return hasExited ? exitInfo : nil }
         // Cap at a day so the nanosecond count cannot overflow.
-        let capped = min(timeout, .seconds(86_400))
-        let (seconds, attoseconds) = capped.components
-        if pidfd >= 0 {
-            var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
-            // Whole milliseconds, rounded up so that a sub-millisecond remainder does not spin.
-            let milliseconds = Int32(seconds) * 1000 + Int32((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-            // Readable once the child has terminated; the reaper records the status right after.
-            if poll(&entry, 1, milliseconds) > 0 { exited.wait() }
-            return exitInfo
+        let (seconds, attoseconds) = min(timeout, .seconds(86_400)).components
+        return waitForExit(untilMonotonicNanoseconds:
+            greenlight_monotonic_ns() + seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// Waits until the command exits or `CLOCK_MONOTONIC` reaches `deadline` (nanoseconds, absolute).
+    ///
+    /// The sampler's form of ``waitForExit(timeout:)``: a fixed cadence needs no time arithmetic beyond
+    /// integers (after a wake-up, cold code is what a sample costs most on small VMs).
+    ///
+    /// - Parameter deadline: The absolute deadline, as `greenlight_monotonic_ns()` counts.
+    /// - Returns: How the command ended, or `nil` when it still runs at the deadline (or a signal interrupted).
+    @discardableResult
+    public func waitForExit(untilMonotonicNanoseconds deadline: Int64) -> ExitInfo? {
+        while greenlight_event_load(exitWord) == 0 {
+            let result = greenlight_event_wait_until(exitWord, 0, deadline)
+            if result == ETIMEDOUT || result == EINTR { break }
         }
-        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-        _ = exited.wait(timeout: .now() + .nanoseconds(max(nanoseconds, 1)))
-        return exitInfo
+        return hasExited ? exitInfo : nil
+    }
+
+    /// Whether the command has exited and been reaped (one atomic load, no lock).
+    public var hasExited: Bool {
+        greenlight_event_load(exitWord) != 0
     }
 
     /// How the command ended, once it has been reaped; `nil` while it runs.
     public var exitInfo: ExitInfo? {
-        lock.withLock { exit }
+        lock.withLock { _ in exit }
     }
 
     /// CPU time of the processes of the tree that this library reaped: the command itself once it
@@ -180,14 +192,14 @@ public final class ChildProcess: @unchecked Sendable {
     /// Each figure comes from `wait4`'s `rusage`, which includes the descendants that process had
     /// waited for, so a short-lived grandchild is counted even if no sample ever saw it.
     public var reapedCPU: (user: Duration, system: Duration) {
-        lock.withLock { (reapedUser, reapedSystem) }
+        lock.withLock { _ in (reapedUser, reapedSystem) }
     }
 
     /// Sends a signal to the command; does nothing once it has been reaped (its pid may be reused).
     ///
     /// - Parameter signo: The signal number, e.g. `SIGTERM`.
     public func sendSignal(_ signo: Int32) {
-        lock.withLock {
+        lock.withLock { _ in
             if !rootReaped { _ = kill(pid, signo) }
         }
     }
@@ -202,12 +214,12 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// The reaped CPU time and whether the root has been reaped, read together.
     func reapedSnapshot() -> (user: Duration, system: Duration, rootReaped: Bool) {
-        lock.withLock { (reapedUser, reapedSystem, rootReaped) }
+        lock.withLock { _ in (reapedUser, reapedSystem, rootReaped) }
     }
 
     /// Adds the `rusage` of an adopted orphan that ``ProcessTreeMonitor`` reaped.
     func addReaped(_ usage: rusage) {
-        lock.withLock {
+        lock.withLock { _ in
             reapedUser += usage.ru_utime.duration
             reapedSystem += usage.ru_stime.duration
         }
@@ -228,7 +240,7 @@ public final class ChildProcess: @unchecked Sendable {
         }
         // No signal must be forwarded once the pid can be reused, i.e. after the wait4 below.
         if forwarding { greenlight_forwarding_remove_target(pid) }
-        lock.withLock {
+        lock.withLock { _ in
             var usage = rusage()
             var reapedStatus: Int32 = 0
             var result: pid_t
@@ -247,6 +259,7 @@ public final class ChildProcess: @unchecked Sendable {
         }
         Self.registry.withLock { _ = $0.remove(pid) }
         if forwarding { greenlight_forwarding_release() }
+        greenlight_event_set(exitWord, 1)
         exited.leave()
     }
 

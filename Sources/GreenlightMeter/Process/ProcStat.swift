@@ -32,6 +32,8 @@ package struct ProcStat: Sendable, Hashable {
     package var totalUserTicks: UInt64 { utime &+ cutime }
     /// Own plus waited-for descendants' system time, in ticks.
     package var totalSystemTicks: UInt64 { stime &+ cstime }
+    /// Own user plus system time (its threads, not its children), in ticks.
+    package var ownTicks: UInt64 { utime &+ stime }
 
     /// Creates a record (tests and fixtures).
     package init(

@@ -1,4 +1,6 @@
+import CGreenlightShims
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -50,8 +52,9 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
     private let ownPID: Int32
     private let adoptUnseenOrphans: Bool
 
-    // Everything below is guarded by `lock`; sample() may be called from any thread.
-    private let lock = NSLock()
+    // Everything below is guarded by `lock`; sample() may be called from any thread. (A Mutex rather than NSLock:
+    // its code is inlined here, and after a sampler's wake-up every other library's code is cold.)
+    private let lock = Mutex(())
     private var seen: [Int32: SeenEntry] = [:]
     private var seenCount = 0
     private var generation = 0
@@ -108,7 +111,7 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
     ///
     /// Processes that lived and died between two samples are not seen, though their CPU time is counted.
     public var processesSeen: Int {
-        lock.withLock { seenCount }
+        lock.withLock { _ in seenCount }
     }
 
     /// Reads the tree now.
@@ -118,13 +121,24 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
     ///
     /// - Returns: Cumulative CPU times and the current memory, threads and members of the tree.
     public func sample() -> ProcessTreeSample {
-        lock.withLock { takeSample() }
+        lock.withLock { _ in takeSample(refresh: nil) }
     }
 
-    private func takeSample() -> ProcessTreeSample {
+    /// Reads the tree now, with the full re-read of every process forced (`true`) or left out (`false`) rather than
+    /// every ``refreshEvery`` samples; a sampler uses it to do all its periodic reads in the same wake-up.
+    func sample(refresh: Bool) -> ProcessTreeSample {
+        lock.withLock { _ in takeSample(refresh: refresh) }
+    }
+
+    private func takeSample(refresh: Bool?) -> ProcessTreeSample {
         generation += 1
-        let fullRefresh = generation % Self.refreshEvery == 1
+        let fullRefresh = refresh ?? (generation % Self.refreshEvery == 1)
         if let same = idleRootSample(fullRefresh: fullRefresh) { return same }
+        // Read before the tree, so that a run of the root during this sample shows as a change at the next one.
+        // (The CPU clock also stands in for the root's schedstat below; the schedstat fallback is read here only
+        // while the tree may be the root alone.)
+        let rootClock = rootCPUClock != nil || lastCount <= 1 ? rootRunClock() : nil
+        rootClockNow = rootCPUClock != nil ? rootClock : nil
         scan = nil
         defer {
             scan = nil
@@ -134,7 +148,7 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
 
         // Orphans first: reaping a zombie moves its time into the reaped total read just after.
         stack.removeAll(keepingCapacity: true)
-        let scanNow = rootPID != ownPID && (orphanScanDue || fullRefresh || child?.exitInfo != nil)
+        let scanNow = rootPID != ownPID && (orphanScanDue || fullRefresh || child?.hasExited == true)
         if scanNow {
             pushAdoptedOrphans(reap: true)
         } else if rootPID != ownPID {
@@ -189,35 +203,77 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
         let result = ProcessTreeSample(
             user: user, system: system, rssBytes: overflow ? .max : rss, threads: threads,
             processCount: pids.count, pids: pids)
-        if pids.count == 1, pids[0] == rootPID, threads == 1, !sawZombie, adopted.isEmpty, let c = cache[rootPID] {
-            idleRoot = (result, c.runtime, c.timeslices)
+        if pids.count == 1, pids[0] == rootPID, threads == 1 || rootCPUClock != nil, !sawZombie, adopted.isEmpty,
+            let rootClock
+        {
+            idleRoot = result
+            idleRootClock = rootClock
         } else {
             idleRoot = nil
+            idleRootClock = nil
         }
         return result
     }
 
-    /// The last sample, taken when the tree was the root alone, single-threaded; with the root's schedstat then.
-    private var idleRoot: (sample: ProcessTreeSample, runtime: UInt64, timeslices: UInt64)?
+    /// The last sample, taken when the tree was the root alone; with the root's CPU clock (or, on fixture trees,
+    /// its schedstat runtime and timeslices) read before that sample.
+    private var idleRoot: ProcessTreeSample?
+    private var idleRootClock: (runtime: UInt64, timeslices: UInt64)?
+    /// The root's process CPU clock (`clock_getcpuclockid`): all its threads' time on CPU, in nanoseconds, for the
+    /// price of one `clock_gettime`. `nil` on fixture trees (`procRoot` other than /proc) and where unavailable,
+    /// which use /proc/ROOT/schedstat instead.
+    private lazy var rootCPUClock: clockid_t? = {
+        guard procRoot == "/proc" else { return nil }
+        var clock = clockid_t()
+        return greenlight_process_cpu_clock(rootPID, &clock) == 0 ? clock : nil
+    }()
     /// /proc/ROOT/schedstat, kept open for ``idleRootSample(fullRefresh:)``; -2 until opened, -1 if it cannot be.
     private var rootSchedstat: Int32 = -2
+    /// The root's CPU clock read at the start of the current sample (CPU-clock mode only).
+    private var rootClockNow: (runtime: UInt64, timeslices: UInt64)?
 
-    /// The cheapest sample, for a command that waits (a server, a `sleep`): when the last sample found the root
-    /// alone and single-threaded and its schedstat has not changed since, the root has not run, so it forked
-    /// nothing, reaped nothing and used no CPU: the last sample stands, for one small read and no bookkeeping.
-    /// (A dead root fails the read; full refreshes still come every ``refreshEvery`` samples.)
-    private func idleRootSample(fullRefresh: Bool) -> ProcessTreeSample? {
-        guard !fullRefresh, !orphanScanDue, adopted.isEmpty, let idle = idleRoot else { return nil }
+    /// The root's time on CPU now: its process CPU clock, or on fixture trees its schedstat (runtime and timeslices).
+    private func rootRunClock() -> (runtime: UInt64, timeslices: UInt64)? {
+        if let clock = rootCPUClock {
+            var now = timespec()
+            guard clock_gettime(clock, &now) == 0 else { return nil }
+            return (UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec), 0)
+        }
         if rootSchedstat == -2 { rootSchedstat = open("\(procRoot)/\(rootPID)/schedstat", O_RDONLY | O_CLOEXEC) }
         guard rootSchedstat >= 0 else { return nil }
         let fd = rootSchedstat
-        let clock = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer -> (runtime: UInt64, timeslices: UInt64)? in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer -> (runtime: UInt64, timeslices: UInt64)? in
             let n = pread(fd, buffer.baseAddress, buffer.count, 0)
             guard n > 0 else { return nil }
             return Self.parseSchedstat(UnsafeBufferPointer(rebasing: buffer[0..<n]))
         }
-        guard let clock, clock.runtime == idle.runtime, clock.timeslices == idle.timeslices else { return nil }
-        return idle.sample
+    }
+
+    /// The cheapest sample, for a command that waits (a server, a `sleep`): when the last sample found the root
+    /// alone and its CPU clock has not moved since, the root has not run, so it forked nothing, reaped nothing and
+    /// used no CPU: the last sample stands, for one `clock_gettime` and no bookkeeping. The process CPU clock
+    /// covers every thread, so this holds for a multi-threaded root too; the schedstat fallback (the main
+    /// thread only) requires a single-threaded root. (A reaped root has no clock, and a reused pid would have
+    /// to show the same nanosecond count; full refreshes still come every ``refreshEvery`` samples.)
+    private func idleRootSample(fullRefresh: Bool) -> ProcessTreeSample? {
+        guard !fullRefresh, rootIdleSinceLastSample() else { return nil }
+        return idleRoot
+    }
+
+    /// Whether the last sample found the root alone and it has not run since (one clock read; see
+    /// ``idleRootSample(fullRefresh:)``). Called with the lock held.
+    private func rootIdleSinceLastSample() -> Bool {
+        guard !orphanScanDue, adopted.isEmpty, let idle = idleRootClock, child?.hasExited != true,
+            let clock = rootRunClock()
+        else { return false }
+        return clock.runtime == idle.runtime && clock.timeslices == idle.timeslices
+    }
+
+    /// Whether the last sample still stands without any read but the root's CPU clock: the root was alone in the
+    /// tree and has not run since. The sampler's idle tick (``MeterSession/tickIfIdle(now:)``) uses it to skip
+    /// the sample's bookkeeping; ``sample()`` would return the same figures.
+    func lastSampleStands() -> Bool {
+        lock.withLock { _ in rootIdleSinceLastSample() }
     }
 
     /// Descriptors of the stat, schedstat and children files kept open between samples.
@@ -238,6 +294,9 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
         var stat: ProcStat
         var children: [Int32]
         var generation: Int
+        /// Its CPU ticks moved between the last two full reads: it is likely to have run again, so the next sample
+        /// reads it in full without asking schedstat first.
+        var busy = false
     }
     private var cache: [Int32: Cached] = [:]
     /// Whether /proc/PID/schedstat can be read (`CONFIG_SCHED_INFO`); `nil` until tried.
@@ -252,12 +311,21 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
     ///
     /// A single-threaded process whose schedstat (time on CPU and number of times scheduled) has not changed
     /// since the last full read has not run: its CPU times, state and children are as they were, so one small
-    /// read replaces the stat and children reads. (Memory reclaim can lower its RSS meanwhile; the full reads
+    /// read replaces the stat and children reads. The root is checked the same way with its process CPU clock
+    /// (all threads, one `clock_gettime`) where that clock is available. (Memory reclaim can lower its RSS meanwhile; the full reads
     /// every ``refreshEvery`` samples pick that up.)
     private func visit(_ pid: Int32, fullRefresh: Bool) -> ProcStat? {
         if let scan { return scanVisit(pid, scan) }
         var clock: (runtime: UInt64, timeslices: UInt64)?
-        if schedstatFiles != false {
+        if pid == rootPID, let rootClockNow {
+            // The root's process CPU clock, read at the start of this sample: covers all its threads.
+            clock = rootClockNow
+            if !fullRefresh, let cached = cache[pid], !cached.stat.isZombie, cached.runtime == rootClockNow.runtime {
+                cache[pid]?.generation = generation
+                stack.append(contentsOf: cached.children.reversed())
+                return cached.stat
+            }
+        } else if schedstatFiles != false, fullRefresh || cache[pid]?.busy != true {
             clock = files.withContents(.schedstat(pid)) { Self.parseSchedstat($0) } ?? nil
             if schedstatFiles == nil, clock == nil, ProcFS.exists("\(procRoot)/\(pid)") {
                 schedstatFiles = ProcFS.exists("\(procRoot)/\(pid)/schedstat") ? nil : false
@@ -280,9 +348,15 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
         // A zombie's children were re-parented when it exited.
         if !stat.isZombie { appendChildren(of: pid, threads: stat.threads, to: &children) }
         stack.append(contentsOf: children.reversed())
-        if let clock {
-            cache[pid] = Cached(runtime: clock.runtime, timeslices: clock.timeslices, stat: stat, children: children,
-                                generation: generation)
+        let previous = cache[pid]
+        let ran = previous.map { $0.stat.startTime == stat.startTime && $0.stat.ownTicks != stat.ownTicks } ?? false
+        if clock != nil || ran {
+            // Without a clock (a busy process read straight away) the entry cannot vouch for idleness: runtime
+            // .max never matches, so the next quiet sample asks schedstat again and sets the baseline.
+            cache[pid] = Cached(runtime: clock?.runtime ?? .max, timeslices: clock?.timeslices ?? .max, stat: stat,
+                                children: children, generation: generation, busy: ran)
+        } else {
+            cache[pid] = nil
         }
         return stat
     }

@@ -1,3 +1,4 @@
+import CGreenlightShims
 import Foundation
 import GreenlightCore
 
@@ -39,17 +40,20 @@ public enum CommandRunner {
         let session = MeterSession(plan: plan, monitor: monitor, procRoot: configuration.procRoot, interval: configuration.interval)
         session.begin()
 
-        let clock = ContinuousClock()
-        var next = clock.now + configuration.interval
+        // Integer nanoseconds on CLOCK_MONOTONIC: the wait, the tick and the cadence touch no Duration code.
+        let interval = configuration.interval.wholeNanoseconds
+        var next = greenlight_monotonic_ns() + interval
         var exit: ExitInfo?
         while exit == nil {
-            let wait = max(next - clock.now, .zero)
-            exit = child.waitForExit(timeout: wait)
-            if let sample = session.tick(timeline: onSample != nil) { onSample?(sample) }
+            exit = child.waitForExit(untilMonotonicNanoseconds: next)
+            let now = greenlight_monotonic_ns()
+            if exit != nil || !session.tickIfIdle(now: now) {
+                if let sample = session.tick(now: now, timeline: onSample != nil) { onSample?(sample) }
+            }
             // Keep a fixed cadence; skip missed ticks rather than bursting.
-            next += configuration.interval
-            let now = clock.now
-            if next < now { next = now + configuration.interval }
+            next += interval
+            let after = greenlight_monotonic_ns()
+            if next < after { next = after + interval }
         }
         let report = try ReportAssembler.assemble(
             plan: plan, configuration: configuration, session: session, command: argv, exit: exit!, extraNotes: [])

@@ -1,3 +1,4 @@
+import CGreenlightShims
 import Foundation
 import GreenlightCore
 
@@ -14,19 +15,22 @@ final class MeterSession {
     private let plan: PowerPlan
     private let monitor: ProcessTreeMonitor
     private let procRoot: String
-    private let clock = ContinuousClock()
     private let interval: Duration
+    private let intervalSeconds: Double
 
     private var channels: [ChannelAccumulator] = []
     private var cpuEstimate: EstimatedCPUAccumulator?
     private var ramEstimate: EstimatedRAMAccumulator?
 
-    private(set) var start: ContinuousClock.Instant
+    /// CLOCK_MONOTONIC nanoseconds (``greenlight_monotonic_ns()``) of the first and the last sample.
+    private(set) var start: Int64
     private(set) var startDate = Date()
-    private var lastTime: ContinuousClock.Instant
+    private var lastTime: Int64
     private var lastHost: HostCPUTimes?
     private let hostClock: HostCPUClock
     private var memory: MemoryInfo?
+    /// /proc/meminfo, kept open.
+    private let hostFiles: ProcFileCache
     private var lastTree: ProcessTreeSample?
     /// The CPU window: time since the last host reading, the tree's CPU time then, and what it found.
     private var windowDT = 0.0
@@ -41,15 +45,25 @@ final class MeterSession {
     private var peakThreads = 0
     private var notes: [Note] = []
     private var readFailures = Set<String>()
+    /// What an idle tick adds, from the last full tick: set when nothing but estimates is accounted (no counter
+    /// to read, no timeline); see ``tickIfIdle(now:)``.
+    private var idleTick: (usedFraction: Double, treeFraction: Double, rssBytes: Double)?
+    /// Every this many ticks, the once-a-second reads and the tree's full re-read are due.
+    private let perSecondEvery: Int
+    private let refreshEvery: Int
 
     init(plan: PowerPlan, monitor: ProcessTreeMonitor, procRoot: String, interval: Duration) {
         self.plan = plan
         self.monitor = monitor
         self.procRoot = procRoot
         self.interval = interval
+        intervalSeconds = interval.seconds
         samplesPerSecond = max(1, Int((1 / interval.seconds).rounded()))
+        perSecondEvery = samplesPerSecond
+        refreshEvery = max(samplesPerSecond, ProcessTreeMonitor.refreshEvery)
         hostClock = HostCPUClock(procRoot: procRoot)
-        let now = clock.now
+        hostFiles = ProcFileCache(procRoot: procRoot)
+        let now = greenlight_monotonic_ns()
         start = now
         lastTime = now
         for source in plan.sources {
@@ -62,10 +76,10 @@ final class MeterSession {
     /// Takes the first reading; time zero of the measurement.
     func begin() {
         startDate = Date()
-        start = clock.now
+        start = greenlight_monotonic_ns()
         lastTime = start
         lastHost = hostClock.read()
-        memory = MemoryInfo.read(procRoot: procRoot)
+        memory = MemoryInfo.read(hostFiles)
         let tree = monitor.sample()
         lastTree = tree
         treeAtWindowStart = tree.cpuTime
@@ -74,24 +88,27 @@ final class MeterSession {
 
     /// Takes one sample and accounts the interval since the previous one.
     ///
+    /// - Parameter now: ``greenlight_monotonic_ns()`` now (the caller has it already; `nil` reads it).
     /// - Parameter timeline: Whether to build the ``TimelineSample`` (per-component dictionaries cost
     ///   allocations at every tick; without `--timeline` nobody reads them).
     @discardableResult
-    func tick(timeline: Bool = true) -> TimelineSample? {
-        let now = clock.now
-        let dt = (now - lastTime).seconds
-        let tree = monitor.sample()
+    func tick(now: Int64? = nil, timeline: Bool = true) -> TimelineSample? {
+        let now = now ?? greenlight_monotonic_ns()
+        let dt = Double(now - lastTime) / 1e9
+        // The periodic reads share one wake-up (a cold wake-up costs more than the reads): host CPU time and
+        // memory once a second, and the tree's full re-read then too (at most every refreshEvery samples).
+        let perSecond = (sampleCount + 1) % perSecondEvery == 0
+        let refresh = (sampleCount + 1) % refreshEvery == 0
+        let tree = monitor.sample(refresh: refresh)
         let readings = plan.sources.map { readSource($0) }
         windowDT += dt
 
         // Host utilisation and the tree's share of busy CPU, over the window since the last host reading.
         // /proc/uptime is costly to generate (the kernel sums idle time over every CPU), so without a timeline
         // it is read once a second; the CPU model is linear in utilisation, so the energy is the same.
-        if timeline || (sampleCount + 1) % samplesPerSecond == 0 { closeCPUWindow(tree: tree) }
+        if timeline || perSecond { closeCPUWindow(tree: tree) }
         // Memory in use changes slowly and /proc/meminfo is costly to generate: refresh it once a second.
-        if sampleCount % samplesPerSecond == 0 {
-            memory = MemoryInfo.read(procRoot: procRoot) ?? memory
-        }
+        if perSecond { memory = MemoryInfo.read(hostFiles) ?? memory }
         let usedBytes = memory.map { Double($0.total - min($0.available, $0.total)) } ?? 0
         let memShare = usedBytes > 0 ? min(Double(tree.rssBytes) / usedBytes, 1) : 0
         let usedFraction = memory.map { $0.total > 0 ? usedBytes / Double($0.total) : 0 } ?? 0
@@ -110,7 +127,7 @@ final class MeterSession {
                 let previous = s < lastReadings.count && c < lastReadings[s].count ? lastReadings[s][c] : .zero
                 let current = c < readings[s].count ? readings[s][c] : previous
                 let delta = max(current - previous, .zero)
-                channels[index].add(energy: delta, dt: dt, fullInterval: dt >= interval.seconds * 0.5)
+                channels[index].add(energy: delta, dt: dt, fullInterval: dt >= intervalSeconds * 0.5)
                 switch channel.kind {
                 case .cpu, .psys: break   // shared out when the CPU window closes
                 case .dram, .ram: channels[index].closeWindow(share: memShare)
@@ -130,14 +147,15 @@ final class MeterSession {
             watts[EstimatedCPUAccumulator.name] = cpu.lastPower.watts
             joules[EstimatedCPUAccumulator.name] = cpu.energy.joules
         }
-        if var ram = ramEstimate {
-            ram.add(dt: dt, usedFraction: usedFraction, treeFractionOfTotal: memory.map {
-                $0.total > 0 ? min(Double(tree.rssBytes) / Double($0.total), usedFraction) : 0 } ?? 0)
-            if timeline {
+        let total = memory?.total ?? 0
+        let treeFraction = total > 0 ? min(Double(tree.rssBytes) / Double(total), usedFraction) : 0
+        if ramEstimate != nil {
+            // Mutated in place: a copy would retain and release the accumulator's strings at every tick.
+            ramEstimate!.add(dt: dt, usedFraction: usedFraction, treeFractionOfTotal: treeFraction)
+            if timeline, let ram = ramEstimate {
                 watts[EstimatedRAMAccumulator.name] = ram.power.value.watts
                 joules[EstimatedRAMAccumulator.name] = ram.energy.joules
             }
-            ramEstimate = ram
         }
 
         sampleCount += 1
@@ -147,11 +165,34 @@ final class MeterSession {
         lastTime = now
         lastTree = tree
         lastReadings = readings
+        idleTick = plan.sources.isEmpty && !timeline ? (usedFraction, treeFraction, Double(tree.rssBytes)) : nil
         guard timeline else { return nil }
         return TimelineSample(
-            t: (now - start).seconds, dt: dt, hostCPU: hostUtil, treeCPUSeconds: tree.cpuTime.seconds,
+            t: Double(now - start) / 1e9, dt: dt, hostCPU: hostUtil, treeCPUSeconds: tree.cpuTime.seconds,
             treeShare: cpuShare, rssBytes: tree.rssBytes, threads: tree.threads, processes: tree.processCount,
             watts: watts, joules: joules)
+    }
+
+    /// The tick of a command that waits (a server, a `sleep`), in the cheapest form: when only estimates are
+    /// accounted (no counter to read, no timeline), no periodic read is due, and the root, alone in the tree,
+    /// has not run since the last sample (one read of its CPU clock), that sample stands and this tick accounts
+    /// exactly what ``tick(now:timeline:)`` would: the interval's time in the CPU window, RAM energy at the same
+    /// fractions, and the same resident memory. After a wake-up every byte of code and data touched is cold on
+    /// small VMs, so touching little is what makes a sample cheap.
+    ///
+    /// - Parameter now: ``greenlight_monotonic_ns()`` now.
+    /// - Returns: `false`, having accounted nothing, when a full ``tick(now:timeline:)`` is needed.
+    func tickIfIdle(now: Int64) -> Bool {
+        guard let idle = idleTick, (sampleCount + 1) % perSecondEvery != 0, (sampleCount + 1) % refreshEvery != 0,
+            monitor.lastSampleStands()
+        else { return false }
+        let dt = Double(now - lastTime) / 1e9
+        windowDT += dt
+        ramEstimate?.add(dt: dt, usedFraction: idle.usedFraction, treeFractionOfTotal: idle.treeFraction)
+        sampleCount += 1
+        rssSum += idle.rssBytes
+        lastTime = now
+        return true
     }
 
     /// Reads host CPU time and accounts the CPU window since the previous reading: the host's utilisation
@@ -192,7 +233,7 @@ final class MeterSession {
     }
 
     /// The measured time since ``begin()``.
-    var elapsed: Duration { lastTime - start }
+    var elapsed: Duration { .nanoseconds(lastTime - start) }
 
     /// Energy components, process usage and notes for the report.
     func finish() -> (components: [EnergyComponent], usage: ProcessUsage, notes: [Note]) {
@@ -402,21 +443,42 @@ struct MemoryInfo {
     var total: UInt64
     var available: UInt64
 
-    static func read(procRoot: String) -> MemoryInfo? {
-        // MemTotal and MemAvailable are the first and third lines; 512 bytes hold them on every kernel.
-        guard let bytes = ProcFS.readPrefix(procRoot + "/meminfo", limit: 512) else { return nil }
+    /// Reads /proc/meminfo through a cache that keeps it open (one pread).
+    static func read(_ files: ProcFileCache) -> MemoryInfo? {
+        files.withContents(.host("meminfo")) { parse($0) } ?? nil
+    }
+
+    /// MemTotal and MemAvailable (the first and third lines on every kernel) from the text of /proc/meminfo,
+    /// parsed in place.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> MemoryInfo? {
         var total: UInt64?
         var available: UInt64?
-        for line in bytes.split(separator: 0x0A) {
-            let isTotal = line.starts(with: Array("MemTotal:".utf8))
-            let isAvailable = line.starts(with: Array("MemAvailable:".utf8))
-            guard isTotal || isAvailable else { continue }
-            var kb: UInt64 = 0
-            for c in line where c >= 0x30 && c <= 0x39 { kb = kb &* 10 &+ UInt64(c - 0x30) }
-            if isTotal { total = kb * 1024 } else { available = kb * 1024 }
-            if total != nil && available != nil { break }
+        var i = 0
+        while i < bytes.count, total == nil || available == nil {
+            let start = i
+            while i < bytes.count, bytes[i] != 0x0A { i += 1 }
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<i])
+            i += 1
+            if let kb = kilobytes(line, key: "MemTotal:") {
+                total = kb &* 1024
+            } else if let kb = kilobytes(line, key: "MemAvailable:") {
+                available = kb &* 1024
+            }
         }
         guard let total else { return nil }
         return MemoryInfo(total: total, available: available ?? total)
+    }
+
+    /// The number on a line that starts with `key` ("MemTotal:       24683652 kB"), or `nil`.
+    private static func kilobytes(_ line: UnsafeBufferPointer<UInt8>, key: StaticString) -> UInt64? {
+        let n = key.utf8CodeUnitCount
+        guard line.count > n, let base = line.baseAddress, memcmp(base, key.utf8Start, n) == 0 else { return nil }
+        var kb: UInt64 = 0
+        var digits = 0
+        for c in line[n...] where c >= 0x30 && c <= 0x39 {
+            kb = kb &* 10 &+ UInt64(c - 0x30)
+            digits += 1
+        }
+        return digits > 0 ? kb : nil
     }
 }
