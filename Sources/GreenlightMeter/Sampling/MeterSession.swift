@@ -254,7 +254,7 @@ final class MeterSession {
             meanRSSBytes: sampleCount > 0 ? UInt64(rssSum / Double(sampleCount)) : 0, peakThreads: peakThreads,
             processesSeen: monitor.processesSeen,
             method: Method(.measured, "procfs",
-                detail: "/proc/PID/stat and statm of the tree, sampled every \(Format.number(interval.seconds)) s; reaped children via wait4 rusage"))
+                detail: "/proc/PID/stat of the tree (CPU times, resident memory, threads), sampled every \(Format.number(interval.seconds)) s, a process that has not run since its last read (its CPU clock or schedstat unchanged) standing as read then; all of it re-read every \(Format.number(Double(refreshEvery) * interval.seconds)) s; reaped children via wait4 rusage"))
         return (components, usage, all)
     }
 }
