@@ -312,8 +312,9 @@ public final class ProcessTreeMonitor: @unchecked Sendable {
     /// A single-threaded process whose schedstat (time on CPU and number of times scheduled) has not changed
     /// since the last full read has not run: its CPU times, state and children are as they were, so one small
     /// read replaces the stat and children reads. The root is checked the same way with its process CPU clock
-    /// (all threads, one `clock_gettime`) where that clock is available. (Memory reclaim can lower its RSS meanwhile; the full reads
-    /// every ``refreshEvery`` samples pick that up.)
+    /// (all threads, one `clock_gettime`) where that clock is available. (Memory reclaim can lower its RSS
+    /// meanwhile; the full reads every ``refreshEvery`` samples pick that up.) A process whose ticks moved between
+    /// its last two full reads is read in full straight away.
     private func visit(_ pid: Int32, fullRefresh: Bool) -> ProcStat? {
         if let scan { return scanVisit(pid, scan) }
         var clock: (runtime: UInt64, timeslices: UInt64)?
