@@ -4,19 +4,6 @@ import GreenlightPrivacy
 import GreenlightTestSupport
 import Testing
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a seeded generator so noise tests are repeatable.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Differential privacy: noise, mechanisms, queries")
 struct DifferentialPrivacyTests {
     @Test("uniform doubles use 53 bits and stay in [0, 1)")
@@ -25,7 +12,7 @@ struct DifferentialPrivacyTests {
         var ones = Fixed(value: .max), zeros = Fixed(value: 0)
         #expect(DPNoise.uniform(using: &ones) == 1 - 0x1p-53)
         #expect(DPNoise.uniform(using: &zeros) == 0)
-        var rng = SeededGenerator(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let mean = (0..<100_000).reduce(0.0) { acc, _ in acc + DPNoise.uniform(using: &rng) } / 100_000
         // Standard error 0.29/√100000 ≈ 0.0009.
         #expect(abs(mean - 0.5) < 0.005)
@@ -33,7 +20,7 @@ struct DifferentialPrivacyTests {
 
     @Test("Laplace(b): mean absolute deviation b, variance 2b², over 200,000 seeded draws")
     func laplace() {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let b = 2.0, n = 200_000
         let xs = (0..<n).map { _ in DPNoise.laplace(scale: b, using: &rng) }
         let mad = xs.reduce(0) { $0 + abs($1) } / Double(n)
@@ -48,7 +35,7 @@ struct DifferentialPrivacyTests {
 
     @Test("Gaussian(σ): variance σ², mean absolute deviation σ√(2/π)")
     func gaussian() {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let sigma = 3.0, n = 200_000
         let xs = (0..<n).map { _ in DPNoise.gaussian(sigma: sigma, using: &rng) }
         let variance = xs.reduce(0) { $0 + $1 * $1 } / Double(n)
@@ -74,7 +61,7 @@ struct DifferentialPrivacyTests {
 
     @Test("sum and mean clamp to the bounds; sensitivity max(|lower|, |upper|)")
     func clamping() throws {
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix64(seed: 3)
         // Clamped to [0, 10]: 0 + 3 + 10 + 7.5 = 20.5; with ε = 1e9 the noise (b = 1e-8) vanishes.
         let huge = try DPMechanism.laplace(epsilon: 1e9)
         let sum = try DPQuery.sum(column: "x").release(on: Self.table, bounds: 0...10, mechanism: huge, using: &rng)
@@ -97,7 +84,7 @@ struct DifferentialPrivacyTests {
 
     @Test("the released noise has the stated scale: Laplace b and Gaussian σ over 20,000 seeded releases")
     func releasedNoise() throws {
-        var rng = SeededGenerator(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let laplace = try DPMechanism.laplace(epsilon: 0.5)
         let n = 20_000
         var mad = 0.0
@@ -118,7 +105,7 @@ struct DifferentialPrivacyTests {
 
     @Test("missing or bad bounds and non-numbers are clear errors")
     func errors() throws {
-        var rng = SeededGenerator(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let m = try DPMechanism.laplace(epsilon: 1)
         #expect(throws: GreenlightError.invalidInput("sum(x) needs clamping bounds: give --lower and --upper")) {
             try DPQuery.sum(column: "x").release(on: Self.table, bounds: nil, mechanism: m, using: &rng)

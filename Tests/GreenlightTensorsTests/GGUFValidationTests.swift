@@ -166,7 +166,7 @@ import Testing
 
     /// Random mutations of a valid file and random bytes: every outcome is a clean result or a GreenlightError.
     @Test func fuzzNeverCrashes() {
-        var rng = SplitMix64(state: 0x66_75_66)
+        var rng = SplitMix64(seed: 0x66_75_66)
         var errors = 0
         for round in 0..<3000 {
             var bytes = Self.valid

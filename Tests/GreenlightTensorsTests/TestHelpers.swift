@@ -57,18 +57,6 @@ struct Bytes {
     mutating func pad(to alignment: Int) { zeros((alignment - data.count % alignment) % alignment) }
 }
 
-/// A deterministic pseudo-random generator (SplitMix64) so fuzz tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// python3, when it can import `module`; nil (after a printed reason, or a recorded failure in CI) otherwise.
 func pythonWith(_ module: String, for test: String) throws -> String? {
     guard let python = TestSupport.which("python3") else {

@@ -29,7 +29,7 @@ public struct GGUFTensorInfo: Sendable, Hashable {
 /// crash or a huge allocation. The class is immutable and may be shared across tasks.
 ///
 /// Only little-endian files are read (what llama.cpp and gguf-py write by default).
-public final class GGUFFile: @unchecked Sendable {
+public final class GGUFFile: MappedTensorFile, @unchecked Sendable {
     /// The only version read and written: 3.
     public static let version: UInt32 = 3
     /// GGML_MAX_DIMS.
@@ -112,21 +112,6 @@ public final class GGUFFile: @unchecked Sendable {
     /// readable. Streaming conversions call this so that peak memory does not grow with the file.
     public func releaseData(for tensor: GGUFTensorInfo) {
         mapped.release((dataStart + tensor.offset)..<(dataStart + tensor.offset + tensor.byteCount))
-    }
-
-    /// The bytes of the tensor called `name`; see ``data(for:)``.
-    ///
-    /// - Throws: ``GreenlightError`` (`notFound`) when the file has no such tensor.
-    public func data(named name: String) throws -> UnsafeRawBufferPointer {
-        guard let info = tensor(named: name) else {
-            throw GreenlightError.notFound("\(path): no tensor named \"\(name)\"")
-        }
-        return data(for: info)
-    }
-
-    /// Calls `body` with the bytes of the tensor called `name`, keeping the file alive meanwhile.
-    public func withData<R>(named name: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        try withExtendedLifetime(self) { try body(data(named: name)) }
     }
 }
 

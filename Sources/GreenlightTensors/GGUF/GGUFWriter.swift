@@ -178,13 +178,7 @@ public final class GGUFWriter: TensorFileWriter {
         to path: String, metadata: [GGUFKeyValue], tensors: [GGUFTensorSpec], _ body: (GGUFWriter) throws -> Void
     ) throws {
         let writer = try GGUFWriter(path: path, metadata: metadata, tensors: tensors)
-        do {
-            try body(writer)
-            try writer.finish()
-        } catch {
-            writer.cancel()
-            throw error
-        }
+        try writer.complete { try body(writer) }
     }
 
     /// The `general.*` entries llama.cpp looks for: architecture, file type, and — when any tensor is

@@ -29,7 +29,7 @@ public struct SafetensorsTensorInfo: Sendable, Hashable {
 ///     let floats = file.data(for: info).assumingMemoryBound(to: Float.self)  // little-endian host
 /// }
 /// ```
-public final class SafetensorsFile: @unchecked Sendable {
+public final class SafetensorsFile: MappedTensorFile, @unchecked Sendable {
     /// The reference implementation's limit on the JSON header (100 MB).
     public static let maxHeaderLength = 100_000_000
 
@@ -100,23 +100,6 @@ public final class SafetensorsFile: @unchecked Sendable {
     /// readable. Streaming conversions call this so that peak memory does not grow with the file.
     public func releaseData(for tensor: SafetensorsTensorInfo) {
         mapped.release((dataStart + tensor.dataOffsets.lowerBound)..<(dataStart + tensor.dataOffsets.upperBound))
-    }
-
-    /// The bytes of the tensor called `name`, pointing into the mapping; see ``data(for:)``.
-    ///
-    /// - Throws: ``GreenlightError`` (`notFound`) when the file has no such tensor.
-    public func data(named name: String) throws -> UnsafeRawBufferPointer {
-        guard let info = tensor(named: name) else {
-            throw GreenlightError.notFound("\(path): no tensor named \"\(name)\"")
-        }
-        return data(for: info)
-    }
-
-    /// Calls `body` with the bytes of the tensor called `name`, keeping the file alive meanwhile.
-    ///
-    /// - Throws: ``GreenlightError`` (`notFound`) when the file has no such tensor, or what `body` throws.
-    public func withData<R>(named name: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        try withExtendedLifetime(self) { try body(data(named: name)) }
     }
 }
 

@@ -113,13 +113,7 @@ public final class SafetensorsWriter: TensorFileWriter {
         _ body: (SafetensorsWriter) throws -> Void
     ) throws {
         let writer = try SafetensorsWriter(path: path, tensors: tensors, metadata: metadata)
-        do {
-            try body(writer)
-            try writer.finish()
-        } catch {
-            writer.cancel()
-            throw error
-        }
+        try writer.complete { try body(writer) }
     }
 
     /// The JSON header: `__metadata__` (keys sorted) first, then each tensor in data order, padded to 8 bytes.

@@ -34,4 +34,15 @@ public class TensorFileWriter {
 
     /// Abandons the file: removes the temporary file; the destination is left as it was.
     public func cancel() { stream.cancel() }
+
+    /// Runs `body`, which supplies the data, then finishes; abandons the file and rethrows when either throws.
+    func complete(_ body: () throws -> Void) throws {
+        do {
+            try body()
+            try finish()
+        } catch {
+            cancel()
+            throw error
+        }
+    }
 }
