@@ -61,9 +61,15 @@ func fail(_ error: any Error) -> ExitCode {
     return ExitCode(1)
 }
 
-/// Prints a result on stdout, checked: a full disk or a closed descriptor is an error.
+/// Prints a result on stdout, checked: a full disk or a closed descriptor is an error (exit 2, as for any output
+/// that cannot be written).
 func writeOut(_ s: String) throws {
-    do { try StandardStreams.writeOut(s) } catch { throw fail(error) }
+    do {
+        try StandardStreams.writeOut(s)
+    } catch {
+        printError("greenlight: error: \(error)")
+        throw ExitCode(2)
+    }
 }
 
 /// Prints a line on stderr; never traps, even when stderr is closed.
