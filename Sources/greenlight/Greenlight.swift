@@ -65,14 +65,16 @@ func fail(_ error: any Error) -> ExitCode {
 /// that cannot be written).
 func writeOut(_ s: String) throws {
     do {
-        try StandardStreams.writeOut(s)
+        // The sink escapes control characters: whatever a command prints may hold names from files.
+        try StandardStreams.writeOut(TerminalText.escapedKeepingLayout(s))
     } catch {
         printError("greenlight: error: \(error)")
         throw ExitCode(2)
     }
 }
 
-/// Prints a line on stderr; never traps, even when stderr is closed.
+/// Prints a line on stderr, control characters escaped (messages name files, tensors, columns); never traps,
+/// even when stderr is closed.
 func printError(_ s: String) {
-    StandardStreams.writeError(s + "\n")
+    StandardStreams.writeError(TerminalText.escapedKeepingLayout(s) + "\n")
 }

@@ -212,6 +212,18 @@ struct HardeningCLITests {
         #expect((full.run?.duration.seconds ?? 0) >= 0.95)
     }
 
+    @Test("names from the command line or files reach the terminal with control characters escaped")
+    func controlCharactersEscaped() throws {
+        let hostile = "no-such-\u{1B}]0;pwned\u{07}-\u{1B}[2J"
+        let r = try CLI.run(["run", "--", hostile])
+        #expect(r.status == 127)
+        #expect(!r.stderr.contains("\u{1B}") && !r.stderr.contains("\u{07}"), "\(r.stderr.debugDescription)")
+        #expect(r.stderr.contains("\\x1B]0;pwned\\x07"))
+        let csv = try CLI.run(["run", "-q", "--csv", "/tmp/\u{1B}[2J/x.csv", "--", "true"])
+        #expect(csv.status == 2)
+        #expect(!csv.stderr.contains("\u{1B}"))
+    }
+
     /// Live processes running `sleep TAG` (zombies have an empty cmdline), read from /proc.
     private func pgrepCount(_ tag: String) throws -> Int {
         let entries = try FileManager.default.contentsOfDirectory(atPath: "/proc")
