@@ -25,17 +25,20 @@ struct Inspect: ParsableCommand {
                 FileHandle.standardOutput.write(try e.encode(m) + Data("\n".utf8))
                 return
             }
-            var out = "\(m.path): \(m.format), \(Format.bytes(Double(m.fileBytes))), \(m.tensors.count) tensors, "
+            // Everything from the file is escaped where it is printed: names and metadata may hold terminal escapes.
+            let text = DisplayText.escaped
+            var out = "\(text(m.path)): \(m.format), \(Format.bytes(Double(m.fileBytes))), \(m.tensors.count) tensors, "
                 + "\(m.parameters) parameters, \(Format.number(m.bitsPerWeight, significant: 4)) bits/weight\n"
             if !m.metadata.isEmpty {
                 out += "metadata:\n"
-                for key in m.metadata.keys.sorted() { out += "  \(key) = \(m.metadata[key]!)\n" }
+                for (key, value) in m.metadata.sorted(by: { $0.key < $1.key }) { out += "  \(text(key)) = \(text(value))\n" }
             }
             out += "tensors:\n"
-            let width = min(48, m.tensors.map(\.name.count).max() ?? 10)
-            for t in m.tensors {
-                let name = t.name.padding(toLength: max(width, t.name.count), withPad: " ", startingAt: 0)
-                var line = "  \(name)  \(t.type.padding(toLength: 5, withPad: " ", startingAt: 0))  \(t.shape)  \(t.parameters) params  \(t.bytes) B  \(Format.number(t.bitsPerWeight, significant: 3)) bpw"
+            let names = m.tensors.map { text($0.name) }
+            let width = min(48, names.map(\.count).max() ?? 10)
+            for (t, shown) in zip(m.tensors, names) {
+                let name = shown.padding(toLength: max(width, shown.count), withPad: " ", startingAt: 0)
+                var line = "  \(name)  \(text(t.type).padding(toLength: 5, withPad: " ", startingAt: 0))  \(t.shape)  \(t.parameters) params  \(t.bytes) B  \(Format.number(t.bitsPerWeight, significant: 3)) bpw"
                 if let s = t.sparsity { line += "  sparsity \(Format.number(s * 100, significant: 3)) %" }
                 if let v = t.twoFourViolations, let g = t.twoFourGroups { line += v == 0 ? "  2:4 ok" : "  2:4 broken in \(v)/\(g) groups" }
                 out += line + "\n"

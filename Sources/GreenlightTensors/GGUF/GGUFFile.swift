@@ -58,9 +58,14 @@ public final class GGUFFile: MappedTensorFile, @unchecked Sendable {
     ///
     /// - Throws: ``GreenlightError`` (`invalidInput`) naming the path, and the key or tensor at fault,
     ///   when the file is not a valid little-endian GGUF v3 file; `notFound` or `io` when it cannot be read.
-    public init(path: String) throws {
-        let mapped = try MappedFile(path: path)
-        let parsed = try GGUFParser.parse(mapped.bytes, path: path)
+    public convenience init(path: String) throws {
+        try self.init(mapped: try MappedFile(path: path))
+    }
+
+    /// Parses an already mapped file.
+    init(mapped: MappedFile) throws {
+        let path = mapped.path
+        let parsed = try GGUFParser.parse(mapped.bytes, path: path, owner: mapped)
         self.path = path
         self.mapped = mapped
         self.metadata = parsed.metadata
@@ -126,16 +131,20 @@ struct GGUFParser {
 
     let bytes: UnsafeRawBufferPointer
     let path: String
+    /// The mapping `bytes` lie in: arrays then stay in it. Without one they are copied (as bytes).
+    let owner: MappedFile?
     private var pos = 0
 
-    private init(bytes: UnsafeRawBufferPointer, path: String) {
+    private init(bytes: UnsafeRawBufferPointer, path: String, owner: MappedFile?) {
         self.bytes = bytes
         self.path = path
+        self.owner = owner
     }
 
-    /// Parses and validates `bytes`, a whole GGUF file read from `path` (named in errors).
-    static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Result {
-        var parser = GGUFParser(bytes: bytes, path: path)
+    /// Parses and validates `bytes`, a whole GGUF file read from `path` (named in errors); `owner` is the
+    /// mapping holding `bytes`, if any.
+    static func parse(_ bytes: UnsafeRawBufferPointer, path: String, owner: MappedFile? = nil) throws -> Result {
+        var parser = GGUFParser(bytes: bytes, path: path, owner: owner)
         return try parser.parse()
     }
 
@@ -182,13 +191,14 @@ struct GGUFParser {
         pos = 4
         let version = try read(UInt32.self, "the version")
         if version != GGUFFile.version {
-            if version & 0xFFFF == 0 {
+            // Only a byte-swapped 1, 2 or 3 is a big-endian file; 0 and other values are just wrong.
+            if version != 0, version & 0xFFFF == 0, (1...3).contains(version.byteSwapped) {
                 throw bad("this GGUF file is big-endian (version field \(version.byteSwapped) byte-swapped); only little-endian GGUF is supported")
             }
             if version == 1 || version == 2 {
                 throw bad("GGUF version \(version) is not supported, only version 3; re-convert the model with a current llama.cpp or gguf-py")
             }
-            throw bad("unsupported GGUF version \(version) (expected 3)")
+            throw bad("unsupported GGUF version \(version) (expected 3) in the version field at offset 4; the file is corrupt or not from llama.cpp or gguf-py")
         }
         let tensorCount = try read(UInt64.self, "the tensor count")
         let kvCount = try read(UInt64.self, "the metadata count")
@@ -290,12 +300,34 @@ struct GGUFParser {
             guard count <= UInt64(remaining / elementType.minimumSize) else {
                 throw bad("\(what) at offset \(at) claims \(count) elements of \(elementType), which cannot fit in the \(remaining) bytes left in the file")
             }
-            var elements: [GGUFValue] = []
-            elements.reserveCapacity(Int(count))
-            for _ in 0..<Int(count) {
-                elements.append(try readValue(elementType, key: key, depth: depth + 1))
+            // Validated in place and kept in the mapping: decoding millions of elements up front would
+            // cost far more memory than the file (issue: a 20 MB array took 510 MB).
+            let start = pos
+            try validateElements(elementType, count: Int(count), key: key, depth: depth + 1)
+            let storage: GGUFArray.Storage = owner.map { .mapped($0, start..<pos) } ?? .bytes(Array(bytes[start..<pos]))
+            return .array(GGUFArray(elementType: elementType, count: Int(count), storage: storage))
+        }
+    }
+
+    /// Checks `count` elements of `type` as ``readValue(_:key:depth:)`` would, without keeping them.
+    private mutating func validateElements(_ type: GGUFValueType, count: Int, key: String, depth: Int) throws {
+        let what = "the elements of \"\(key)\""
+        switch type {
+        case .bool:
+            try need(count, what)
+            for i in 0..<count where bytes[pos + i] > 1 {
+                throw bad("\(what): element \(i) at offset \(pos + i) is a BOOL of \(bytes[pos + i]); only 0 and 1 are valid")
             }
-            return .array(elementType: elementType, elements)
+            pos += count
+        case .string:
+            for i in 0..<count { _ = try readString("element \(i) of \"\(key)\"") }
+        case .array:
+            for _ in 0..<count { _ = try readValue(.array, key: key, depth: depth) }
+        default:
+            // Fixed-size numbers: any bit pattern is valid; count was bounded by the bytes left.
+            let size = type.fixedSize ?? 1
+            try need(count * size, what)
+            pos += count * size
         }
     }
 

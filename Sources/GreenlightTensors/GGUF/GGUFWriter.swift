@@ -83,9 +83,10 @@ public final class GGUFWriter: TensorFileWriter {
     /// The size in bytes of the file that ``init(path:metadata:tensors:)`` and the data would make, computed
     /// without writing anything (for dry runs).
     ///
+    /// - Parameter path: the file the size is for, named in errors.
     /// - Throws: as ``init(path:metadata:tensors:)`` for invalid declarations.
-    public static func fileSize(metadata: [GGUFKeyValue], tensors specs: [GGUFTensorSpec]) throws -> Int {
-        let (header, infos, alignment) = try layout(metadata: metadata, tensors: specs, path: "(dry run)")
+    public static func fileSize(metadata: [GGUFKeyValue], tensors specs: [GGUFTensorSpec], path: String = "(GGUF size estimate)") throws -> Int {
+        let (header, infos, alignment) = try layout(metadata: metadata, tensors: specs, path: path)
         guard let last = infos.last else { return header.count }
         return header.count + last.offset + last.byteCount + (alignment - last.byteCount % alignment) % alignment
     }
@@ -219,15 +220,22 @@ public final class GGUFWriter: TensorFileWriter {
         case .float64(let v): out.appendLittleEndian(v.bitPattern)
         case .bool(let v): out.append(v ? 1 : 0)
         case .string(let s): appendString(s, to: &out)
-        case .array(let elementType, let elements):
+        case .array(let a):
             guard depth < GGUFFile.maxArrayNesting else {
                 throw bad("arrays nested deeper than \(GGUFFile.maxArrayNesting) levels cannot be read back")
             }
-            out.appendLittleEndian(elementType.rawValue)
-            out.appendLittleEndian(UInt64(elements.count))
-            for (i, e) in elements.enumerated() {
-                guard e.type == elementType else {
-                    throw bad("array of \(elementType) has an element \(i) of type \(e.type)")
+            out.appendLittleEndian(a.elementType.rawValue)
+            out.appendLittleEndian(UInt64(a.count))
+            // An array read from a file is copied as it is (the parser validated it); others element by element.
+            let copied = a.withSerializedElements { raw -> Bool in
+                guard let raw else { return false }
+                out.append(contentsOf: raw)
+                return true
+            }
+            guard !copied else { return }
+            for (i, e) in a.enumerated() {
+                guard e.type == a.elementType else {
+                    throw bad("array of \(a.elementType) has an element \(i) of type \(e.type)")
                 }
                 try appendValue(e, to: &out, depth: depth + 1, bad)
             }

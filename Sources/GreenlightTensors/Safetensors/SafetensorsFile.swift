@@ -54,8 +54,13 @@ public final class SafetensorsFile: MappedTensorFile, @unchecked Sendable {
     /// - Parameter path: a file path.
     /// - Throws: ``GreenlightError`` (`invalidInput`) naming the path, and the tensor where one is at
     ///   fault, when the file breaks any rule of the format; `notFound` or `io` when it cannot be read.
-    public init(path: String) throws {
-        let mapped = try MappedFile(path: path)
+    public convenience init(path: String) throws {
+        try self.init(mapped: try MappedFile(path: path))
+    }
+
+    /// Parses an already mapped file.
+    init(mapped: MappedFile) throws {
+        let path = mapped.path
         let header = try SafetensorsHeader.parse(mapped.bytes, path: path)
         self.path = path
         self.mapped = mapped

@@ -49,8 +49,12 @@ public final class SafetensorsWriter: TensorFileWriter {
     /// without writing anything (for dry runs).
     ///
     /// - Throws: as ``init(path:tensors:metadata:)`` for invalid declarations.
-    public static func fileSize(tensors specs: [SafetensorsTensorSpec], metadata: [String: String]? = nil) throws -> Int {
-        let (header, infos) = try layout(specs, metadata: metadata, path: "(dry run)")
+    ///
+    /// - Parameter path: the file the size is for, named in errors.
+    public static func fileSize(
+        tensors specs: [SafetensorsTensorSpec], metadata: [String: String]? = nil, path: String = "(safetensors size estimate)"
+    ) throws -> Int {
+        let (header, infos) = try layout(specs, metadata: metadata, path: path)
         return 8 + header.count + (infos.last?.dataOffsets.upperBound ?? 0)
     }
 
