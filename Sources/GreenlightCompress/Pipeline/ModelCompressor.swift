@@ -103,7 +103,7 @@ public enum ModelCompressor {
             }
             return SafetensorsTensorSpec(name: p.name, dtype: dtype, shape: p.source.shape)
         }
-        let namedPath = options.dryRun ? "(dry run of \(sourcePath))" : (outputPath ?? "(no output)")
+        let namedPath = outputPath ?? "the output of \(sourcePath)"
         let outputBytes: Int = switch options.format {
         case .gguf: try GGUFWriter.fileSize(metadata: metadata, tensors: gguf, path: namedPath)
         case .safetensors: try SafetensorsWriter.fileSize(tensors: safetensors, metadata: file.safetensorsMetadata, path: namedPath)
