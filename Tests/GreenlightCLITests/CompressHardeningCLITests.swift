@@ -1,0 +1,145 @@
+import Foundation
+import GreenlightCore
+import GreenlightTestSupport
+import Testing
+
+/// Hand-made model files for the CLI tests (this target does not link GreenlightTensors).
+enum HandMade {
+    struct Bytes {
+        var data: [UInt8] = []
+        mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        mutating func str(_ s: String) { u64(UInt64(s.utf8.count)); data.append(contentsOf: Array(s.utf8)) }
+    }
+
+    /// A GGUF v3 file: string metadata, optionally one UINT8 array of `arrayCount` elements, and one F32
+    /// tensor of 4 elements called `tensor`.
+    static func gguf(strings: [(String, String)], arrayCount: Int? = nil, tensor: String = "t") -> [UInt8] {
+        var b = Bytes()
+        b.data += Array("GGUF".utf8)
+        b.u32(3)
+        b.u64(1)
+        b.u64(UInt64(strings.count + (arrayCount == nil ? 0 : 1)))
+        for (k, v) in strings {
+            b.str(k)
+            b.u32(8)
+            b.str(v)
+        }
+        if let n = arrayCount {
+            b.str("big.array")
+            b.u32(9)
+            b.u32(0)
+            b.u64(UInt64(n))
+            b.data += [UInt8](repeating: 7, count: n)
+        }
+        b.str(tensor)
+        b.u32(1)
+        b.u64(4)
+        b.u32(0)  // F32
+        b.u64(0)
+        b.data += [UInt8](repeating: 0, count: (32 - b.data.count % 32) % 32)
+        b.data += [UInt8](repeating: 0, count: 16)
+        return b.data
+    }
+
+    /// A safetensors file of F32 tensors given as (name, shape, values), with `__metadata__`.
+    static func safetensors(_ tensors: [(String, [Int], [Float])], metadata: [String: String] = [:]) throws -> [UInt8] {
+        var header: [String: Any] = [:]
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var offset = 0
+        for (name, shape, values) in tensors {
+            header[name] = ["dtype": "F32", "shape": shape, "data_offsets": [offset, offset + values.count * 4]]
+            offset += values.count * 4
+        }
+        var json = [UInt8](try JSONSerialization.data(withJSONObject: header))
+        json += [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8)
+        var b = Bytes()
+        b.u64(UInt64(json.count))
+        b.data += json
+        for (_, _, values) in tensors { for v in values { b.u32(v.bitPattern) } }
+        return b.data
+    }
+}
+
+@Suite("compress and inspect: hostile files end to end", .serialized)
+struct CompressHardeningCLITests {
+    static func write(_ bytes: [UInt8], _ name: String, in dir: URL) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// No control character but the newline reaches the terminal.
+    static func expectClean(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let bad = text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }
+        #expect(bad.isEmpty, "control characters printed: \(bad.map { String($0.value, radix: 16) })", sourceLocation: sourceLocation)
+    }
+
+    @Test("inspect escapes terminal controls and NUL in GGUF keys, values and tensor names, and in safetensors metadata")
+    func inspectEscapesControls() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let evil = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{0}\u{9B}x\u{202E}"
+        let gguf = try Self.write(HandMade.gguf(strings: [("general.name", evil), ("k\u{1B}[31m", "v")], tensor: "t\u{1B}[2J"), "e.gguf", in: dir)
+        let r = try CLI.run(["inspect", gguf])
+        #expect(r.status == 0, "\(r.stderr)")
+        Self.expectClean(r.stdout)
+        #expect(r.stdout.contains("pwned") && r.stdout.contains("\\u{1b}"))
+        let st = try Self.write(HandMade.safetensors([("w\u{1B}[2J", [2], [1, 2])], metadata: ["format": evil]), "e.safetensors", in: dir)
+        let s = try CLI.run(["inspect", st])
+        #expect(s.status == 0, "\(s.stderr)")
+        Self.expectClean(s.stdout)
+        #expect(s.stdout.contains("pwned"))
+    }
+
+    @Test("inspect of a GGUF holding a 20M-element array stays within a small multiple of the file size")
+    func hugeArrayIsLazy() throws {
+        guard let python = TestSupport.which("python3") else { return }
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.write(HandMade.gguf(strings: [], arrayCount: 20_000_000), "big.gguf", in: dir)
+        // ru_maxrss of the child alone (KiB), measured by a fresh Python parent.
+        let script = """
+            import resource, subprocess, sys
+            r = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+            print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            print(r.stdout[:2000])
+            """
+        let r = try TestSupport.run(python, ["-c", script, CLI.binary, "inspect", path])
+        let first = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        let fields = first.split(separator: " ").compactMap { Int($0) }
+        #expect(fields.count == 2 && fields[0] == 0, "\(r.stdout) \(r.stderr)")
+        #expect(fields.count == 2 && fields[1] < 120_000, "inspect used \(fields.last ?? -1) KiB for a 20 MB file")
+        #expect(r.stdout.contains("big.array = [20000000 × UINT8] 7, 7, 7, …"))
+    }
+
+    @Test("compress -q still prints the warning for a tensor kept wider because a weight overflows the type")
+    func quietKeepsWarnings() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var values = [Float](repeating: 0.5, count: 64)
+        values[3] = 1e7
+        let model = try Self.write(HandMade.safetensors([("w.weight", [2, 32], values)]), "m.safetensors", in: dir)
+        let out = dir.appendingPathComponent("o.gguf").path, json = dir.appendingPathComponent("r.json")
+        let r = try CLI.run(["compress", model, "--type", "q8_0", "-o", out, "--json", json.path, "-q", "--intensity", "100"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("warning") && r.stderr.contains("beyond what Q8_0 can hold"), "\(r.stderr)")
+        let c = try #require(try CLI.report(at: json).compression)
+        #expect(c.tensors.first?.type == "BF16" && c.fallbacks == 1)
+        let strict = try CLI.run(["compress", model, "--type", "q8_0", "-o", out + ".2", "--strict", "-q", "--intensity", "100"])
+        #expect(strict.status != 0 && strict.stderr.contains("w.weight"))
+        #expect(!FileManager.default.fileExists(atPath: out + ".2"))
+    }
+
+    @Test("compress and inspect refuse a FIFO at once instead of hanging")
+    func fifoRefused() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("m.safetensors").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for args in [["inspect", fifo], ["compress", fifo, "-o", dir.appendingPathComponent("o.gguf").path, "--intensity", "100"]] {
+            let r = try CLI.run(args)
+            #expect(r.status != 0 && r.stderr.contains("FIFO"), "\(args[0]): \(r.stderr)")
+        }
+    }
+}
