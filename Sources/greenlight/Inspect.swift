@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GreenlightCompress
 import GreenlightCore
+import GreenlightTensors
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -17,4 +17,7 @@ public enum DisplayText {
         }
         return out
     }
+
+    /// `s` escaped and in double quotes, for names and keys inside messages.
+    public static func quoted(_ s: String) -> String { "\"" + escaped(s) + "\"" }
 }
