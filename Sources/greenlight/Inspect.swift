@@ -23,11 +23,11 @@ struct Inspect: ParsableCommand {
             if json {
                 let e = JSONEncoder()
                 e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try e.encode(m) + Data("\n".utf8))
+                try writeOut(String(decoding: try e.encode(m), as: UTF8.self) + "\n")
                 return
             }
             // Everything from the file is escaped where it is printed: names and metadata may hold terminal escapes.
-            let text = DisplayText.escaped
+            let text = TerminalText.escaped
             var out = "\(text(m.path)): \(m.format), \(Format.bytes(Double(m.fileBytes))), \(m.tensors.count) tensors, "
                 + "\(m.parameters) parameters, \(Format.number(m.bitsPerWeight, significant: 4)) bits/weight\n"
             if !m.metadata.isEmpty {
@@ -44,7 +44,9 @@ struct Inspect: ParsableCommand {
                 if let v = t.twoFourViolations, let g = t.twoFourGroups { line += v == 0 ? "  2:4 ok" : "  2:4 broken in \(v)/\(g) groups" }
                 out += line + "\n"
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            try writeOut(out)
+        } catch let e as ExitCode {
+            throw e  // writeOut has reported it
         } catch {
             throw fail(error)
         }

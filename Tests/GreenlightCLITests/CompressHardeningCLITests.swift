@@ -84,7 +84,7 @@ struct CompressHardeningCLITests {
         let r = try CLI.run(["inspect", gguf])
         #expect(r.status == 0, "\(r.stderr)")
         Self.expectClean(r.stdout)
-        #expect(r.stdout.contains("pwned") && r.stdout.contains("\\u{1b}"))
+        #expect(r.stdout.contains("pwned") && r.stdout.contains("\\x1B"))
         let st = try Self.write(HandMade.safetensors([("w\u{1B}[2J", [2], [1, 2])], metadata: ["format": evil]), "e.safetensors", in: dir)
         let s = try CLI.run(["inspect", st])
         #expect(s.status == 0, "\(s.stderr)")
@@ -140,6 +140,84 @@ struct CompressHardeningCLITests {
         for args in [["inspect", fifo], ["compress", fifo, "-o", dir.appendingPathComponent("o.gguf").path, "--intensity", "100"]] {
             let r = try CLI.run(args)
             #expect(r.status != 0 && r.stderr.contains("FIFO"), "\(args[0]): \(r.stderr)")
+        }
+    }
+}
+
+@Suite("compress checks its outputs before the work; inspect reports a failed stdout", .serialized)
+struct CompressOutputCLITests {
+    static func model(in dir: URL) throws -> String {
+        let path = dir.appendingPathComponent("m.safetensors").path
+        try Data(HandMade.safetensors([("w.weight", [2, 32], (0..<64).map { Float($0) * 0.01 })])).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test("an output that is the model itself — same name, a symlink, a hard link, a GGUF onto itself — is refused and the model kept")
+    func outputIsTheInput() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = try Self.model(in: dir)
+        let before = try Data(contentsOf: URL(fileURLWithPath: model))
+        let link = dir.appendingPathComponent("link.safetensors").path, hard = dir.appendingPathComponent("hard.safetensors").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: model)
+        try FileManager.default.linkItem(atPath: model, toPath: hard)
+        for out in [model, link, hard] {
+            let r = try CLI.run(["compress", model, "--type", "f16", "--format", "safetensors", "-o", out, "-q", "--intensity", "100"])
+            #expect(r.status == 2 && r.stderr.contains("same file as the input"), "\(out): \(r.stderr)")
+        }
+        let json = try CLI.run(["compress", model, "-o", dir.appendingPathComponent("o.gguf").path, "--json", hard, "-q", "--intensity", "100"])
+        #expect(json.status == 2 && json.stderr.contains("same file as the input"), "\(json.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.gguf").path))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: model)) == before)
+
+        let gguf = dir.appendingPathComponent("g.gguf").path
+        #expect(try CLI.run(["compress", model, "--type", "f32", "-o", gguf, "-q", "--intensity", "100"]).status == 0)
+        let ggufBefore = try Data(contentsOf: URL(fileURLWithPath: gguf))
+        let self_ = try CLI.run(["compress", gguf, "--type", "q8_0", "-o", gguf, "-q", "--intensity", "100"])
+        #expect(self_.status == 2 && self_.stderr.contains("same file as the input"), "\(self_.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: gguf)) == ggufBefore)
+    }
+
+    @Test("a missing directory or a directory as -o/--json fails before any work, leaving no model behind")
+    func unwritableOutputsFailFirst() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = try Self.model(in: dir)
+        let out = dir.appendingPathComponent("o.gguf").path
+        let cases: [([String], String)] = [
+            (["-o", dir.appendingPathComponent("missing/o.gguf").path], "does not exist"),
+            (["-o", dir.path], "it is a directory"),
+            (["-o", out, "--json", dir.appendingPathComponent("missing/r.json").path], "does not exist"),
+            (["-o", out, "--json", dir.path], "it is a directory"),
+            (["-o", out, "--json", out], "same path as the model output"),
+        ]
+        for (args, fragment) in cases {
+            let r = try CLI.run(["compress", model, "-q", "--intensity", "100"] + args)
+            #expect(r.status == 2 && r.stderr.contains(fragment), "\(args): \(r.stderr)")
+            #expect(!r.stderr.contains("Directory not empty"))
+            #expect(!FileManager.default.fileExists(atPath: out), "\(args): the model was written before the failure")
+        }
+    }
+
+    @Test("inspect > /dev/full exits non-zero with a message on stderr instead of trapping")
+    func inspectToDevFull() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = try Self.model(in: dir)
+        for extra in [[], ["--json"]] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLI.binary)
+            p.arguments = ["inspect", model] + extra
+            p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+            let err = Pipe()
+            p.standardError = err
+            try p.run()
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            // An exit, not a signal (the trap of a try! is SIGILL/SIGTRAP); writeOut maps the I/O error to 1.
+            #expect(p.terminationReason == .exit && [1, 2].contains(p.terminationStatus), "\(extra): status \(p.terminationStatus), \(message)")
+            #expect(message.contains("No space left on device"), "\(extra): \(message)")
         }
     }
 }

@@ -78,13 +78,13 @@ enum BERTArchitecture {
         for t in tensors {
             // Every layer index in the file must lie below num_hidden_layers, or it would be dropped.
             if let block = blockIndex(t.name), block >= blocks {
-                throw bad("\"num_hidden_layers\" is \(blocks) but the file holds tensor \(DisplayText.quoted(t.name)) of layer \(block)")
+                throw bad("\"num_hidden_layers\" is \(blocks) but the file holds tensor \"\(TerminalText.escaped(t.name))\" of layer \(block)")
             }
             guard let out = outputName(t.name, blocks: blocks) else { continue }
             found[out] = t.shape
             let part = out.hasPrefix("blk.") ? String(out.split(separator: ".", maxSplits: 2).last ?? "") : out
             if let want = expectedShape(part, hidden: hidden, ffn: ffn), t.shape != want {
-                throw bad("tensor \(DisplayText.quoted(t.name)) has shape \(t.shape) but hidden_size \(hidden) and intermediate_size \(ffn) make it \(want)")
+                throw bad("tensor \"\(TerminalText.escaped(t.name))\" has shape \(t.shape) but hidden_size \(hidden) and intermediate_size \(ffn) make it \(want)")
             }
         }
         func rows(_ name: String, _ key: String, _ value: Int?) throws -> Int {
@@ -92,7 +92,7 @@ enum BERTArchitecture {
             guard shape.count == 2, shape[1] == hidden else {
                 throw bad("\(name) has shape \(shape) but hidden_size \(hidden) makes it [rows, \(hidden)]")
             }
-            if let value, shape[0] != value { throw bad("\(DisplayText.quoted(key)) is \(value) but \(name) has \(shape[0]) rows") }
+            if let value, shape[0] != value { throw bad("\"\(TerminalText.escaped(key))\" is \(value) but \(name) has \(shape[0]) rows") }
             return shape[0]
         }
         let vocabularyRows = try rows("token_embd.weight", "vocab_size", vocab)
@@ -177,7 +177,7 @@ enum BERTArchitecture {
             guard let n = value as? NSNumber, n.doubleValue.isFinite, n.doubleValue == n.doubleValue.rounded(),
                   n.doubleValue >= 0, n.doubleValue < Double(vocabularyRows) else {
                 throw GreenlightError.invalidInput(
-                    "\(path): \(where_) \"\(DisplayText.escaped(token))\" has id \(value.map { "\($0)" } ?? "null"), "
+                    "\(path): \(where_) \"\(TerminalText.escaped(token))\" has id \(value.map { "\($0)" } ?? "null"), "
                         + "not an integer in 0..<\(vocabularyRows) (the rows of the token embedding); fix tokenizer.json")
             }
             return Int(n.doubleValue)

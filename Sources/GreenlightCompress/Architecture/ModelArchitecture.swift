@@ -51,14 +51,14 @@ enum JSONFile {
     static func int(_ object: [String: Any], _ key: String, in path: String, range: ClosedRange<Int>, default: Int? = nil) throws -> Int {
         guard let raw = object[key] else {
             if let d = `default` { return d }
-            throw GreenlightError.invalidInput("\(path): \(DisplayText.quoted(key)) is missing; a BERT config.json needs it")
+            throw GreenlightError.invalidInput("\(path): \"\(TerminalText.escaped(key))\" is missing; a BERT config.json needs it")
         }
         // Compared as Double first: no Int conversion can trap, whatever the size of the number.
         guard let n = raw as? NSNumber, n.doubleValue.isFinite, n.doubleValue == n.doubleValue.rounded(),
               n.doubleValue >= Double(range.lowerBound), n.doubleValue <= Double(range.upperBound)
         else {
             throw GreenlightError.invalidInput(
-                "\(path): \(DisplayText.quoted(key)) is \(DisplayText.escaped(String(describing: raw))); it must be an integer in \(range.lowerBound)...\(range.upperBound); fix config.json")
+                "\(path): \"\(TerminalText.escaped(key))\" is \(TerminalText.escaped(String(describing: raw))); it must be an integer in \(range.lowerBound)...\(range.upperBound); fix config.json")
         }
         return Int(n.doubleValue)
     }
@@ -68,7 +68,7 @@ enum JSONFile {
         guard let raw = object[key] else { return `default` }
         guard let n = raw as? NSNumber, n.doubleValue.isFinite else {
             throw GreenlightError.invalidInput(
-                "\(path): \(DisplayText.quoted(key)) is \(DisplayText.escaped(String(describing: raw))); it must be a finite number; fix config.json")
+                "\(path): \"\(TerminalText.escaped(key))\" is \(TerminalText.escaped(String(describing: raw))); it must be a finite number; fix config.json")
         }
         return n.doubleValue
     }

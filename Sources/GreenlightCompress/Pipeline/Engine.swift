@@ -140,13 +140,13 @@ final class Engine {
         do {
             try Quantizer.quantize(vals, to: p.type, into: out, threads: options.threads)
         } catch let e as GreenlightError {
-            throw GreenlightError.invalidInput("\(file.path): tensor \"\(DisplayText.escaped(p.source.name))\": \(e.message)")
+            throw GreenlightError.invalidInput("\(file.path): tensor \"\(TerminalText.escaped(p.source.name))\": \(e.message)")
         }
         // The screening pass chose types that hold every value; this cheap scan guarantees no infinite
         // scale reaches the file even if that reasoning were wrong.
         if let b = Quantizer.firstNonFiniteBlock(UnsafeRawBufferPointer(out), type: p.type) {
             throw GreenlightError.invalidInput(
-                "\(file.path): tensor \"\(DisplayText.escaped(p.source.name))\": block \(b) (elements from \(b * p.type.blockSize)) overflows \(p.type.name) "
+                "\(file.path): tensor \"\(TerminalText.escaped(p.source.name))\": block \(b) (elements from \(b * p.type.blockSize)) overflows \(p.type.name) "
                     + "(an infinite scale or value); nothing was written. Choose F32 or BF16 for it with --tensor-type")
         }
         try sink.writeTensor(UnsafeRawBufferPointer(out))

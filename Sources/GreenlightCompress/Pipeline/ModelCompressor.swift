@@ -76,13 +76,16 @@ public enum ModelCompressor {
     ///   - options: types, pruning, format, threads.
     ///   - progress: called after each tensor.
     /// - Returns: the report section, and notes a person should read.
-    /// - Throws: ``GreenlightError`` for unreadable or invalid input, types the format cannot hold, or write
-    ///   failures; nothing is left at `outputPath` then.
+    /// - Throws: ``GreenlightError`` for an output path that cannot be written or is the source file (checked
+    ///   first), unreadable or invalid input, types the format cannot hold, values they cannot hold with
+    ///   `strict`, or write failures; nothing is left at `outputPath` then.
     public static func compress(
         sourcePath: String, outputPath: String?, options: CompressOptions,
         progress: ((CompressProgress) -> Void)? = nil
     ) throws -> (section: CompressionSection, notes: [Note]) {
         let started = ContinuousClock.now
+        // Before any work: an output that cannot be written, or that is the source (links included), is refused.
+        if !options.dryRun, let outputPath { try OutputTarget.check(outputPath, notSameAs: [sourcePath]) }
         let file = try ModelSource(path: sourcePath)
         var notes: [Note] = []
         let architecture = options.format == .gguf ? try file.architecture() : nil
@@ -222,7 +225,7 @@ public enum ModelCompressor {
                 }
                 let user = architecture.map { "the \($0.name) architecture uses it" } ?? "every tensor is kept when no architecture mapping applies"
                 throw GreenlightError.unsupported(
-                    "\(sourcePath): tensor \"\(DisplayText.escaped(t.name))\" is \(t.typeName), which Greenlight cannot write to GGUF, and \(user); "
+                    "\(sourcePath): tensor \"\(TerminalText.escaped(t.name))\" is \(t.typeName), which Greenlight cannot write to GGUF, and \(user); "
                         + "convert it to F32, F16 or an integer type first, or write --format safetensors")
             }
             if !isFloat { requantized += 1 }
@@ -236,7 +239,7 @@ public enum ModelCompressor {
             if prune, options.pruning == .twoFour, ne[0] % 4 != 0 {
                 prune = false
                 notes.append(Note(.warning, code: "compress.not-pruned",
-                                  "\(DisplayText.escaped(name)): rows of \(ne[0]) weights cannot hold the 2:4 pattern (groups of 4); left unpruned"))
+                                  "\(TerminalText.escaped(name)): rows of \(ne[0]) weights cannot hold the 2:4 pattern (groups of 4); left unpruned"))
             }
             plan.append(PlannedTensor(source: t, name: name, sourceType: sourceType, type: type, ne: ne,
                                       convert: true, prune: prune, fallback: fallback))
@@ -249,7 +252,7 @@ public enum ModelCompressor {
             let bytes = skipped.reduce(0) { $0 + $1.byteCount }
             notes.append(Note(.warning, code: "compress.skipped",
                               "left out \(skipped.count) tensor(s), \(bytes) bytes, that llama.cpp's \(architecture.name) does not use (not counted in S1): "
-                                  + skipped.map { DisplayText.escaped($0.name) }.joined(separator: ", ")))
+                                  + skipped.map { TerminalText.escaped($0.name) }.joined(separator: ", ")))
         }
         return plan
     }
@@ -262,7 +265,7 @@ public enum ModelCompressor {
         let engine = Engine(file: file, plan: plan, options: options)
         for i in plan.indices where plan[i].convert {
             let p = plan[i]
-            let name = DisplayText.escaped(p.source.name)
+            let name = TerminalText.escaped(p.source.name)
             switch try engine.screen(p) {
             case .fits:
                 continue

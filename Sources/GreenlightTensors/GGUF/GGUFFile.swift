@@ -212,10 +212,10 @@ struct GGUFParser {
         var keys: Set<String> = []
         for i in 0..<Int(kvCount) {
             let key = try readString("the key of metadata entry \(i)")
-            guard keys.insert(key).inserted else { throw bad("duplicate metadata key \(DisplayText.quoted(key))") }
-            let rawType = try read(UInt32.self, "the type of \(DisplayText.quoted(key))")
+            guard keys.insert(key).inserted else { throw bad("duplicate metadata key \"\(TerminalText.escaped(key))\"") }
+            let rawType = try read(UInt32.self, "the type of \"\(TerminalText.escaped(key))\"")
             guard let type = GGUFValueType(rawValue: rawType) else {
-                throw bad("metadata \(DisplayText.quoted(key)) has unknown value type \(rawType)")
+                throw bad("metadata \"\(TerminalText.escaped(key))\" has unknown value type \(rawType)")
             }
             let value = try readValue(type, key: key, depth: 0)
             metadata.append(GGUFKeyValue(key, value))
@@ -251,7 +251,7 @@ struct GGUFParser {
             let (a, o1) = dataStart.addingReportingOverflow(t.offset)
             let (b, o2) = a.addingReportingOverflow(t.byteCount)
             guard !o1, !o2, b <= bytes.count else {
-                throw bad("tensor \(DisplayText.quoted(t.name)) (\(t.byteCount) bytes at data offset \(t.offset)) lies outside the file: it would end at byte \(o1 || o2 ? "past Int.max" : String(b)) of \(bytes.count); the file is truncated or corrupt")
+                throw bad("tensor \"\(TerminalText.escaped(t.name))\" (\(t.byteCount) bytes at data offset \(t.offset)) lies outside the file: it would end at byte \(o1 || o2 ? "past Int.max" : String(b)) of \(bytes.count); the file is truncated or corrupt")
             }
         }
         let byOffset = tensors.sorted { ($0.offset, $0.byteCount) < ($1.offset, $1.byteCount) }
@@ -259,7 +259,7 @@ struct GGUFParser {
         var previous: String?
         for t in byOffset where t.byteCount > 0 {
             if t.offset < end, let previous {
-                throw bad("tensor \(DisplayText.quoted(t.name)) at data offset \(t.offset) overlaps tensor \(DisplayText.quoted(previous)), which ends at \(end)")
+                throw bad("tensor \"\(TerminalText.escaped(t.name))\" at data offset \(t.offset) overlaps tensor \"\(TerminalText.escaped(previous))\", which ends at \(end)")
             }
             end = t.offset + t.byteCount
             previous = t.name
@@ -268,7 +268,7 @@ struct GGUFParser {
     }
 
     private mutating func readValue(_ type: GGUFValueType, key: String, depth: Int) throws -> GGUFValue {
-        let what = "the value of \(DisplayText.quoted(key))"
+        let what = "the value of \"\(TerminalText.escaped(key))\""
         switch type {
         case .uint8: return .uint8(try read(UInt8.self, what))
         case .int8: return .int8(try read(Int8.self, what))
@@ -311,7 +311,7 @@ struct GGUFParser {
 
     /// Checks `count` elements of `type` as ``readValue(_:key:depth:)`` would, without keeping them.
     private mutating func validateElements(_ type: GGUFValueType, count: Int, key: String, depth: Int) throws {
-        let what = "the elements of \(DisplayText.quoted(key))"
+        let what = "the elements of \"\(TerminalText.escaped(key))\""
         switch type {
         case .bool:
             try need(count, what)
@@ -320,7 +320,7 @@ struct GGUFParser {
             }
             pos += count
         case .string:
-            for i in 0..<count { _ = try readString("element \(i) of \(DisplayText.quoted(key))") }
+            for i in 0..<count { _ = try readString("element \(i) of \"\(TerminalText.escaped(key))\"") }
         case .array:
             for _ in 0..<count { _ = try readValue(.array, key: key, depth: depth) }
         default:
@@ -333,42 +333,42 @@ struct GGUFParser {
 
     private mutating func readTensorInfo(index: Int, alignment: Int, names: inout Set<String>) throws -> GGUFTensorInfo {
         let name = try readString("the name of tensor \(index)")
-        guard names.insert(name).inserted else { throw bad("duplicate tensor name \(DisplayText.quoted(name))") }
-        let nDims = try read(UInt32.self, "the dimension count of tensor \(DisplayText.quoted(name))")
+        guard names.insert(name).inserted else { throw bad("duplicate tensor name \"\(TerminalText.escaped(name))\"") }
+        let nDims = try read(UInt32.self, "the dimension count of tensor \"\(TerminalText.escaped(name))\"")
         guard nDims <= UInt32(GGUFFile.maxDimensions) else {
-            throw bad("tensor \(DisplayText.quoted(name)) has \(nDims) dimensions; GGUF allows at most \(GGUFFile.maxDimensions)")
+            throw bad("tensor \"\(TerminalText.escaped(name))\" has \(nDims) dimensions; GGUF allows at most \(GGUFFile.maxDimensions)")
         }
         var ne: [Int] = []
         var elements = 1
         for _ in 0..<Int(nDims) {
-            let d = try read(UInt64.self, "the dimensions of tensor \(DisplayText.quoted(name))")
-            guard d <= UInt64(Int64.max) else { throw bad("tensor \(DisplayText.quoted(name)) has dimension \(d), which is negative as int64") }
+            let d = try read(UInt64.self, "the dimensions of tensor \"\(TerminalText.escaped(name))\"")
+            guard d <= UInt64(Int64.max) else { throw bad("tensor \"\(TerminalText.escaped(name))\" has dimension \(d), which is negative as int64") }
             ne.append(Int(d))
         }
         for d in ne {
             let (p, o) = elements.multipliedReportingOverflow(by: d)
-            guard !o else { throw bad("tensor \(DisplayText.quoted(name)) has dimensions \(ne) whose product overflows") }
+            guard !o else { throw bad("tensor \"\(TerminalText.escaped(name))\" has dimensions \(ne) whose product overflows") }
             elements = p
         }
-        let rawType = try read(UInt32.self, "the type of tensor \(DisplayText.quoted(name))")
+        let rawType = try read(UInt32.self, "the type of tensor \"\(TerminalText.escaped(name))\"")
         guard let type = GGMLType(rawValue: rawType) else {
             if let other = GGMLType.otherName(rawType) {
-                throw bad("tensor \(DisplayText.quoted(name)) has ggml type \(rawType) (\(other)), which Greenlight does not support")
+                throw bad("tensor \"\(TerminalText.escaped(name))\" has ggml type \(rawType) (\(other)), which Greenlight does not support")
             }
-            throw bad("tensor \(DisplayText.quoted(name)) has unknown ggml type \(rawType)")
+            throw bad("tensor \"\(TerminalText.escaped(name))\" has unknown ggml type \(rawType)")
         }
         let ne0 = ne.first ?? 1
         guard ne0 % type.blockSize == 0 else {
-            throw bad("tensor \(DisplayText.quoted(name)) of type \(type.name) has \(ne0) elements per row (ne[0]), not a multiple of the block size \(type.blockSize)")
+            throw bad("tensor \"\(TerminalText.escaped(name))\" of type \(type.name) has \(ne0) elements per row (ne[0]), not a multiple of the block size \(type.blockSize)")
         }
         let (byteCount, o) = (elements / type.blockSize).multipliedReportingOverflow(by: type.typeSize)
-        guard !o else { throw bad("tensor \(DisplayText.quoted(name)) byte size overflows") }
-        let offset = try read(UInt64.self, "the offset of tensor \(DisplayText.quoted(name))")
+        guard !o else { throw bad("tensor \"\(TerminalText.escaped(name))\" byte size overflows") }
+        let offset = try read(UInt64.self, "the offset of tensor \"\(TerminalText.escaped(name))\"")
         guard offset <= UInt64(Int.max) else {
-            throw bad("tensor \(DisplayText.quoted(name)) has offset \(offset), beyond any file")
+            throw bad("tensor \"\(TerminalText.escaped(name))\" has offset \(offset), beyond any file")
         }
         guard Int(offset) % alignment == 0 else {
-            throw bad("tensor \(DisplayText.quoted(name)) has offset \(offset), not a multiple of the alignment \(alignment)")
+            throw bad("tensor \"\(TerminalText.escaped(name))\" has offset \(offset), not a multiple of the alignment \(alignment)")
         }
         return GGUFTensorInfo(name: name, ne: ne, type: type, offset: Int(offset), elementCount: elements, byteCount: byteCount)
     }

@@ -105,7 +105,7 @@ public final class GGUFWriter: TensorFileWriter {
         var alignment = GGUFKey.defaultAlignment
         var keys: Set<String> = []
         for kv in metadata {
-            guard keys.insert(kv.key).inserted else { throw bad("duplicate metadata key \(DisplayText.quoted(kv.key))") }
+            guard keys.insert(kv.key).inserted else { throw bad("duplicate metadata key \"\(TerminalText.escaped(kv.key))\"") }
             if kv.key == GGUFKey.alignment {
                 guard case .uint32(let a) = kv.value else {
                     throw bad("general.alignment must be UINT32, not \(kv.value.type)")
@@ -115,7 +115,7 @@ public final class GGUFWriter: TensorFileWriter {
             }
             GGUFWriter.appendString(kv.key, to: &header)
             header.appendLittleEndian(kv.value.type.rawValue)
-            try GGUFWriter.appendValue(kv.value, to: &header, depth: 0) { bad("metadata \(DisplayText.quoted(kv.key)): \($0)") }
+            try GGUFWriter.appendValue(kv.value, to: &header, depth: 0) { bad("metadata \"\(TerminalText.escaped(kv.key))\": \($0)") }
         }
 
         var infos: [GGUFTensorInfo] = []
@@ -125,18 +125,18 @@ public final class GGUFWriter: TensorFileWriter {
         for spec in specs {
             let name = spec.name
             guard name.utf8.count < GGUFTensorSpec.maxNameBytes else {
-                throw bad("tensor name \(DisplayText.quoted(name)) is \(name.utf8.count) bytes; GGUF (GGML_MAX_NAME) allows at most \(GGUFTensorSpec.maxNameBytes - 1)")
+                throw bad("tensor name \"\(TerminalText.escaped(name))\" is \(name.utf8.count) bytes; GGUF (GGML_MAX_NAME) allows at most \(GGUFTensorSpec.maxNameBytes - 1)")
             }
-            guard names.insert(name).inserted else { throw bad("duplicate tensor name \(DisplayText.quoted(name))") }
+            guard names.insert(name).inserted else { throw bad("duplicate tensor name \"\(TerminalText.escaped(name))\"") }
             guard spec.ne.count <= GGUFFile.maxDimensions else {
-                throw bad("tensor \(DisplayText.quoted(name)) has \(spec.ne.count) dimensions; GGUF allows at most \(GGUFFile.maxDimensions)")
+                throw bad("tensor \"\(TerminalText.escaped(name))\" has \(spec.ne.count) dimensions; GGUF allows at most \(GGUFFile.maxDimensions)")
             }
-            guard spec.ne.allSatisfy({ $0 >= 0 }) else { throw bad("tensor \(DisplayText.quoted(name)) has a negative dimension in ne \(spec.ne)") }
+            guard spec.ne.allSatisfy({ $0 >= 0 }) else { throw bad("tensor \"\(TerminalText.escaped(name))\" has a negative dimension in ne \(spec.ne)") }
             let ne0 = spec.ne.first ?? 1
             guard ne0 % spec.type.blockSize == 0 else {
-                throw bad("tensor \(DisplayText.quoted(name)) of type \(spec.type.name) has \(ne0) elements per row (ne[0]), not a multiple of the block size \(spec.type.blockSize)")
+                throw bad("tensor \"\(TerminalText.escaped(name))\" of type \(spec.type.name) has \(ne0) elements per row (ne[0]), not a multiple of the block size \(spec.type.blockSize)")
             }
-            guard let size = spec.byteCount else { throw bad("tensor \(DisplayText.quoted(name)) byte size overflows") }
+            guard let size = spec.byteCount else { throw bad("tensor \"\(TerminalText.escaped(name))\" byte size overflows") }
             let elements = spec.ne.reduce(1, *)  // cannot overflow: byteCount checked it
             infos.append(GGUFTensorInfo(name: name, ne: spec.ne, type: spec.type, offset: offset, elementCount: elements, byteCount: size))
 
@@ -148,7 +148,7 @@ public final class GGUFWriter: TensorFileWriter {
 
             let (padded, o1) = size.addingReportingOverflow((alignment - size % alignment) % alignment)
             let (next, o2) = offset.addingReportingOverflow(padded)
-            guard !o1, !o2 else { throw bad("tensor \(DisplayText.quoted(name)): data offsets overflow") }
+            guard !o1, !o2 else { throw bad("tensor \"\(TerminalText.escaped(name))\": data offsets overflow") }
             offset = next
         }
         header.append(contentsOf: repeatElement(0, count: (alignment - header.count % alignment) % alignment))
