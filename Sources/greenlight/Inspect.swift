@@ -23,7 +23,7 @@ struct Inspect: ParsableCommand {
             if json {
                 let e = JSONEncoder()
                 e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                try writeOut(String(decoding: try e.encode(m), as: UTF8.self) + "\n")
+                try writeOut(InspectCLI.escapingControls(String(decoding: try e.encode(m), as: UTF8.self)) + "\n")
                 return
             }
             // Everything from the file is escaped where it is printed: names and metadata may hold terminal escapes.
@@ -50,5 +50,25 @@ struct Inspect: ParsableCommand {
         } catch {
             throw fail(error)
         }
+    }
+}
+
+enum InspectCLI {
+    /// JSON text with the controls JSONEncoder leaves raw (DEL, C1, bidi overrides) written as `\\uXXXX`
+    /// escapes: the same JSON value, but nothing a terminal acts on. Inside strings the encoder has escaped
+    /// every C0 control already, so a raw newline is the pretty-printer's and stays.
+    static func escapingControls(_ json: String) -> String {
+        func needsEscape(_ u: Unicode.Scalar) -> Bool { u != "\n" && TerminalText.needsEscape(u) }
+        guard json.unicodeScalars.contains(where: needsEscape) else { return json }
+        var out = ""
+        for u in json.unicodeScalars {
+            if needsEscape(u) {
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 }

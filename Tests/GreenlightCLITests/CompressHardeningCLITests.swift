@@ -90,6 +90,14 @@ struct CompressHardeningCLITests {
         #expect(s.status == 0, "\(s.stderr)")
         Self.expectClean(s.stdout)
         #expect(s.stdout.contains("pwned"))
+        // JSON output too: the encoder escapes C0 itself; C1 and bidi overrides become \u escapes.
+        for file in [gguf, st] {
+            let j = try CLI.run(["inspect", file, "--json"])
+            #expect(j.status == 0, "\(j.stderr)")
+            Self.expectClean(j.stdout)
+            #expect(j.stdout.unicodeScalars.allSatisfy { !(0x202A...0x202E).contains($0.value) })
+            #expect((try? JSONSerialization.jsonObject(with: Data(j.stdout.utf8))) != nil, "still valid JSON")
+        }
     }
 
     @Test("inspect of a GGUF holding a 20M-element array stays within a small multiple of the file size")

@@ -38,11 +38,20 @@ public struct ModelArchitecture: Sendable {
 /// Small helpers to read Hugging Face JSON files with errors that name the file.
 enum JSONFile {
     static func object(at path: String) throws -> [String: Any] {
+        let shown = TerminalText.escaped(path)
+        // A FIFO or device in place of config.json would block the read (or never end): regular files only.
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw GreenlightError.io("\(shown): cannot read: \(String(cString: strerror(errno)))")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw GreenlightError.invalidInput("\(shown): not a regular file; the model folder's JSON files must be plain files")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GreenlightError.io("\(path): cannot read")
+            throw GreenlightError.io("\(shown): cannot read; check its permissions")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw GreenlightError.invalidInput("\(path): not a JSON object")
+            throw GreenlightError.invalidInput("\(shown): not a JSON object; the file is truncated or not the Hugging Face file it should be")
         }
         return object
     }

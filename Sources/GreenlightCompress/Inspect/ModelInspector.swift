@@ -80,7 +80,12 @@ public enum ModelInspector {
             var e = ModelInspection.Tensor(name: t.name, type: t.typeName, shape: t.shape, parameters: t.elementCount,
                                            bytes: t.byteCount, bitsPerWeight: Double(t.byteCount * 8) / Double(max(1, t.elementCount)))
             if sparsity, let type = t.type, Quantizer.isDequantizable(type) {
-                let values = try Quantizer.dequantize(source.data(t), type: type)
+                let values: [Float]
+                do {
+                    values = try Quantizer.dequantize(source.data(t), type: type)
+                } catch let error as GreenlightError {
+                    throw GreenlightError.invalidInput("\(TerminalText.escaped(path)): tensor \"\(TerminalText.escaped(t.name))\": \(error.message)")
+                }
                 measure(values, rowLength: t.shape.last ?? 1, into: &e)
                 source.release(t)
             }
