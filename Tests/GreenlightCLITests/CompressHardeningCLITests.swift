@@ -139,6 +139,39 @@ struct CompressHardeningCLITests {
         #expect(!FileManager.default.fileExists(atPath: out + ".2"))
     }
 
+    @Test("compress of a BERT whose config.json holds hostile numbers exits 2 with the key named, never traps",
+          arguments: [("hidden_size", "4294967296"), ("num_attention_heads", "-2"), ("num_hidden_layers", "-1"),
+                      ("intermediate_size", "5e9"), ("num_hidden_layers", "12")])
+    func hostileConfig(key: String, value: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let h = 8
+        var tensors: [(String, [Int], [Float])] = [
+            ("embeddings.word_embeddings.weight", [4, h], []), ("embeddings.position_embeddings.weight", [4, h], []),
+            ("embeddings.token_type_embeddings.weight", [2, h], []),
+            ("embeddings.LayerNorm.weight", [h], []), ("embeddings.LayerNorm.bias", [h], []),
+        ]
+        let p = "encoder.layer.0."
+        for m in ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"] {
+            tensors += [(p + m + ".weight", [h, h], []), (p + m + ".bias", [h], [])]
+        }
+        tensors += [(p + "attention.output.LayerNorm.weight", [h], []), (p + "attention.output.LayerNorm.bias", [h], []),
+                    (p + "intermediate.dense.weight", [16, h], []), (p + "intermediate.dense.bias", [16], []),
+                    (p + "output.dense.weight", [h, 16], []), (p + "output.dense.bias", [h], []),
+                    (p + "output.LayerNorm.weight", [h], []), (p + "output.LayerNorm.bias", [h], [])]
+        tensors = tensors.map { ($0.0, $0.1, [Float](repeating: 0.25, count: $0.1.reduce(1, *))) }
+        let model = try Self.write(HandMade.safetensors(tensors), "model.safetensors", in: dir)
+        var config = #"{"model_type": "bert", "hidden_size": 8, "num_attention_heads": 2, "num_hidden_layers": 1, "intermediate_size": 16, "max_position_embeddings": 4, "type_vocab_size": 2"#
+        config = config.replacingOccurrences(of: #""\#(key)": "#, with: #""\#(key)": \#(value), "x_\#(key)": "#) + "}"
+        try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))
+        let tokenizer = #"{"model": {"type": "WordPiece", "vocab": {"[PAD]": 0, "[UNK]": 1, "a": 2, "b": 3}}}"#
+        try Data(tokenizer.utf8).write(to: dir.appendingPathComponent("tokenizer.json"))
+        let out = dir.appendingPathComponent("o.gguf").path
+        let r = try CLI.run(["compress", model, "-o", out, "-q", "--intensity", "100"])
+        #expect(r.status == 2 && r.stderr.contains("\"\(key)\""), "\(r.status): \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test("compress and inspect refuse a FIFO at once instead of hanging")
     func fifoRefused() throws {
         let dir = try TestSupport.temporaryDirectory()
