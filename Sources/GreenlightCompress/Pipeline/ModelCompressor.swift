@@ -152,7 +152,7 @@ public enum ModelCompressor {
                 TensorCompression(
                     name: p.name, sourceName: p.name == p.source.name ? nil : p.source.name, shape: p.source.shape,
                     sourceType: p.source.typeName, type: p.outputTypeName, sourceBytes: UInt64(p.source.byteCount),
-                    bytes: UInt64(p.type.byteCount(elements: p.source.elementCount) ?? 0), relativeRMSE: nil,
+                    bytes: UInt64(p.convert ? p.type.byteCount(elements: p.source.elementCount) ?? 0 : p.source.byteCount), relativeRMSE: nil,
                     maxAbsError: nil, sparsity: nil, fallback: p.fallback)
             }
         }
