@@ -186,7 +186,7 @@ public enum ModelCompressor {
 
     /// Decides name, type and treatment of every tensor, in source order.
     ///
-    /// A tensor the architecture does not use is left out with a warning; one it uses (every tensor when
+    /// A tensor the architecture does not use is left out and listed in a note; one it uses (every tensor when
     /// there is no architecture mapping) but the output format cannot hold is an error, never dropped.
     static func makePlan(
         _ file: ModelSource, sourcePath: String, architecture: ModelArchitecture?, options: CompressOptions, notes: inout [Note]
@@ -250,7 +250,8 @@ public enum ModelCompressor {
         }
         if !skipped.isEmpty, let architecture {
             let bytes = skipped.reduce(0) { $0 + $1.byteCount }
-            notes.append(Note(.warning, code: "compress.skipped",
+            // A report entry (and a summary line), not a warning: every BERT checkpoint has a pooler llama.cpp ignores.
+            notes.append(Note(.info, code: "compress.skipped",
                               "left out \(skipped.count) tensor(s), \(bytes) bytes, that llama.cpp's \(architecture.name) does not use (not counted in S1): "
                                   + skipped.map { TerminalText.escaped($0.name) }.joined(separator: ", ")))
         }
