@@ -35,6 +35,7 @@ enum BERTArchitecture {
         }
         let vocabularyRows = try checkShapes(tensors, path: configPath, hidden: hidden, ffn: ffn, blocks: blocks,
                                      context: context, typeVocab: typeVocab, vocab: vocab)
+        // Each value was checked to lie in 1...UInt32.max above, so these conversions cannot trap.
         var kv: [GGUFKeyValue] = [
             .init("bert.context_length", .uint32(UInt32(context))),
             .init("bert.embedding_length", .uint32(UInt32(hidden))),

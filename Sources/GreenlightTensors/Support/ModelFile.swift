@@ -2,7 +2,9 @@ import GreenlightCore
 
 /// A model file of either format, recognised by its first bytes rather than its name.
 public enum ModelFile {
+    /// A file starting with the magic `GGUF`.
     case gguf(GGUFFile)
+    /// Any other file that parses as safetensors.
     case safetensors(SafetensorsFile)
 
     /// Maps `path` once and parses it as GGUF when it starts with the magic `GGUF`, else as safetensors.
