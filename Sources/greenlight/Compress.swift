@@ -66,7 +66,7 @@ struct Compress: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try checkRange("--threads", threads, 1...1024)
         if let sparsity, !(sparsity > 0 && sparsity < 1) { throw ValidationError("--sparsity must be between 0 and 1") }
         if sparsity != nil, prune == nil || prune == "2:4" { throw ValidationError("--sparsity goes with --prune magnitude or global") }
         guard ["gguf", "safetensors"].contains(format) else { throw ValidationError("--format must be gguf or safetensors") }

@@ -28,6 +28,9 @@ struct HardeningCLITests {
         ["estimate", "--gpu", "H100", "--count", "0", "--hours", "1"],
         ["estimate", "--gpu", "H100", "--flops", "1e3", "--mfu", "nan"],
         ["estimate", "--gpu", "H100", "--hours", "1", "--utilization", "1.5"],
+        ["compress", "m.safetensors", "--threads", "0"],
+        ["compress", "m.safetensors", "--threads", "100000000"],
+        ["compress", "m.safetensors", "--prune", "magnitude", "--sparsity", "nan"],
     ])
     func numbersAreRangeChecked(arguments: [String]) throws {
         let r = try CLI.run(arguments)
