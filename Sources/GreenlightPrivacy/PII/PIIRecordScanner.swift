@@ -41,11 +41,12 @@ public struct PIIRecordScanner: Sendable {
     ///   - inputPath: A JSON Lines file; blank lines are skipped.
     ///   - outputPath: Where to write records with findings (atomically); `nil` writes nothing, `"-"` writes to
     ///     standard output.
+    ///   - encoding: How the input's bytes are decoded; invalid UTF-8 is an error naming its line and column.
     /// - Returns: Counts and the evaluation.
     /// - Throws: ``GreenlightError`` naming the line of a record that is not a JSON object with a string text
     ///   field, or that already has `findings`; on error no output file is left.
-    public func scan(inputPath: String, outputPath: String?) throws -> Result {
-        var reader = try LineReader(path: inputPath)
+    public func scan(inputPath: String, outputPath: String?, encoding: TextEncoding = .utf8) throws -> Result {
+        var reader = try LineReader(path: inputPath, encoding: encoding)
         defer { reader.close() }
         var result = Result(records: 0, findings: [:], evaluation: PIIEvaluation(), labelled: false)
         func body(_ out: inout ByteWriter?) throws {
