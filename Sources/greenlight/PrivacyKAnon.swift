@@ -46,8 +46,11 @@ extension Privacy {
         @Option(help: "YAML hierarchies by column (date, zip, numeric, {numeric: [widths]}, {categories: tree}).")
         var hierarchy: String?
 
-        @Option(help: "Direct identifiers to leave out of the output, comma-separated.")
+        @Option(help: "Columns to leave out of the output, comma-separated. Columns `privacy scan` classifies as direct identifiers are left out by default.")
         var drop: String?
+
+        @Option(help: "Columns to release as they are, comma-separated, even direct identifiers (which are otherwise dropped).")
+        var keep: String?
 
         @Option(help: "Direct identifiers to replace by keyed pseudonyms (HMAC-SHA256 under the HKDF key of the column name as domain), comma-separated; needs --key-file.")
         var pseudonymize: String?
@@ -66,8 +69,8 @@ extension Privacy {
 
         func validate() throws {
             if measure {
-                if output != nil || drop != nil || pseudonymize != nil || hierarchy != nil {
-                    throw ValidationError("--measure writes no table: drop -o, --drop, --pseudonymize, --hierarchy")
+                if output != nil || drop != nil || keep != nil || pseudonymize != nil || hierarchy != nil {
+                    throw ValidationError("--measure writes no table: drop -o, --drop, --keep, --pseudonymize, --hierarchy")
                 }
             } else {
                 guard k != nil else { throw ValidationError("give --k (or --measure to only measure)") }
@@ -126,33 +129,31 @@ extension Privacy {
                     hierarchies[column] = h ?? .numeric(fitting: values.compactMap { Double($0) })
                 }
             }
-            let dropped = drop.map(Self.list) ?? []
-            for name in dropped { _ = try table.columnIndex(name) }
+            let plan = try ReleasePlan(table: table, quasiIdentifiers: qis, sensitive: sensitive, drop: drop.map(Self.list) ?? [],
+                                       pseudonymize: pseudonymize.map(Self.list) ?? [], keep: keep.map(Self.list) ?? [])
             let result = try KAnonymity.anonymize(
                 table, quasiIdentifiers: qis, sensitive: sensitive, hierarchies: hierarchies, requirements: requirements)
-            let pseudonymized = pseudonymize.map(Self.list) ?? []
             var transforms: [String: @Sendable (String) -> String] = [:]
             if let keyFile {
                 guard let data = FileManager.default.contents(atPath: keyFile) else { throw GreenlightError.notFound("cannot read --key-file \(keyFile)") }
                 let pseudonymizer = try Pseudonymizer(keyText: String(decoding: data, as: UTF8.self), source: "--key-file \(keyFile)")
-                for name in pseudonymized {
-                    _ = try table.columnIndex(name)
+                for name in plan.pseudonymized {
                     let key = pseudonymizer.domainKey(name)
                     transforms[name] = { Pseudonymizer.pseudonym($0, key: key) }
                 }
             }
-            let csv = try result.csvData(dropping: dropped, transforming: transforms)
-            let treatments = table.header.map { name in
-                if dropped.contains(name) { return ColumnTreatment(column: name, classification: "direct-identifier", operation: "drop") }
-                if pseudonymized.contains(name) { return ColumnTreatment(column: name, classification: "direct-identifier", operation: "pseudonymize") }
-                if qis.contains(name) { return ColumnTreatment(column: name, classification: "quasi-identifier", operation: "generalize") }
-                return ColumnTreatment(column: name, classification: name == sensitive ? "sensitive" : "other", operation: "keep")
-            }
+            let csv = try result.csvData(dropping: plan.dropped, transforming: transforms)
+            let treatments = plan.treatments
             let notes = try methodNotes(table)
             try AtomicFile.write(csv, to: output ?? "")
             printError(Self.describe(result.summary, entropyLRequired: entropyL))
             notes.forEach { printError("  \($0.message)") }
-            try writeReport(result.summary, anonymization: AnonymizationSummary(rows: table.rowCount, columns: treatments), notes: notes)
+            if !plan.droppedByDefault.isEmpty {
+                printError("direct identifiers dropped by default: \(plan.droppedByDefault.joined(separator: ", ")) (release one with --keep or --pseudonymize)")
+            }
+            plan.warnings.forEach { printError("warning: \($0)") }
+            let planNotes = plan.warnings.map { Note(.warning, code: "kanon-column", $0) }
+            try writeReport(result.summary, anonymization: AnonymizationSummary(rows: table.rowCount, columns: treatments), notes: notes + planNotes)
         }
 
         /// What the summary has no field for: how t was measured, the entropy l asked for.

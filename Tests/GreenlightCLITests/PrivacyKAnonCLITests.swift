@@ -66,6 +66,38 @@ struct PrivacyKAnonCLITests {
         #expect(m.stderr.contains("k: \(k.kReached) (required 5)"))
     }
 
+    @Test("kanon without --drop drops what scan classifies as direct identifiers, and the report says why")
+    func directIdentifiersDroppedByDefault() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.patients))
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.csv"), json = dir.appendingPathComponent("report.json")
+        let r = try CLI.run(["privacy", "kanon", Self.patients, "--qi", "birth_date,zip,sex", "--sensitive", "diagnosis",
+                             "--k", "5", "--suppress", "0.02", "-o", out.path, "--json", json.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOf: out, encoding: .utf8)
+        #expect(text.hasPrefix("birth_date,zip,sex,diagnosis,visits,bill\n"), "\(text.prefix(200))")
+        #expect(!text.contains("@example."))
+        #expect(r.stderr.contains("direct identifiers dropped by default: patient_id, name, email, phone, ssn"), "\(r.stderr)")
+        let columns = try #require(try CLI.report(at: json).privacy?.anonymization?.columns)
+        #expect(try schemaViolation(of: json) == nil)
+        let byName = Dictionary(uniqueKeysWithValues: columns.map { ($0.column, $0) })
+        for name in Self.direct.split(separator: ",").map(String.init) {
+            #expect(byName[name]?.operation == "drop" && byName[name]?.classification == "direct-identifier", "\(name)")
+            #expect(byName[name]?.reason?.hasSuffix("dropped by default") == true, "\(name): \(byName[name]?.reason ?? "-")")
+        }
+        #expect(byName["email"]?.reason?.contains("EMAIL_ADDRESS") == true)
+        #expect(byName["zip"]?.operation == "generalize" && byName["diagnosis"]?.classification == "sensitive")
+        // --keep releases one as it is, with a warning; a column in two roles is refused.
+        let kept = try CLI.run(["privacy", "kanon", Self.patients, "--qi", "birth_date,zip,sex", "--k", "5", "--suppress", "0.02",
+                                "--keep", "patient_id", "-o", out.path])
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("patient_id,birth_date,"))
+        #expect(kept.stderr.contains("warning: patient_id is a direct identifier"), "\(kept.stderr)")
+        let twice = try CLI.run(["privacy", "kanon", Self.patients, "--qi", "birth_date,zip", "--k", "5", "--keep", "zip", "-o", out.path])
+        #expect(twice.status == 2 && twice.stderr.contains("column zip is given two roles"), "\(twice.stderr)")
+    }
+
     @Test("--measure reports the table as it is and exits 1 when a requirement is not met")
     func measure() throws {
         let dir = try TestSupport.temporaryDirectory()

@@ -128,12 +128,15 @@ public struct ColumnTreatment: Codable, Sendable, Hashable {
     /// The operator applied: `replace`, `redact`, `mask`, `pseudonymize`, `encrypt`, `keep`, `drop`,
     /// `generalize`, or `entities` (free text: operators per entity found in it).
     public var operation: String
+    /// Why it got this operation, e.g. `direct-identifier (header word "email"): dropped by default` (schema 1.2).
+    public var reason: String?
 
     /// Creates a column treatment.
-    public init(column: String, classification: String, operation: String) {
+    public init(column: String, classification: String, operation: String, reason: String? = nil) {
         self.column = column
         self.classification = classification
         self.operation = operation
+        self.reason = reason
     }
 }
 
