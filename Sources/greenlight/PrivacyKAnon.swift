@@ -67,6 +67,8 @@ extension Privacy {
         @Option(help: "Write the JSON report here (atomically).")
         var json: String?
 
+        @OptionGroup var encoding: EncodingOptions
+
         func validate() throws {
             if measure {
                 if output != nil || drop != nil || keep != nil || pseudonymize != nil || hierarchy != nil {
@@ -81,7 +83,7 @@ extension Privacy {
 
         func run() throws {
             do {
-                let table = try CSVTable(contentsOfFile: input)
+                let table = try CSVTable(contentsOfFile: input, encoding: encoding.encoding)
                 let qis = Self.list(qi)
                 if measure {
                     try runMeasure(table, qis)
@@ -205,7 +207,9 @@ extension Privacy {
                 max(|lower|, |upper|) with values clamped to [lower, upper]; mean = noisy sum / noisy count with \
                 ε (and δ) split in half. Laplace: b = Δ/ε. Gaussian: σ = Δ·√(2 ln(1.25/δ))/ε, for ε < 1. Noise comes \
                 from the system's secure generator. The ledger (a JSON file, locked while updated) records every \
-                query per dataset (SHA-256 of the file, or --dataset) and refuses one that would exceed the budget.
+                query per dataset (its name: --dataset, default the file's canonical path; the contents' SHA-256 is \
+                recorded beside it), refuses one that would exceed the budget, and is refused itself when edited \
+                (its entries are chained by SHA-256). An answer that cannot be printed is not charged.
                 """
         )
 
@@ -239,7 +243,7 @@ extension Privacy {
         @Option(name: .customLong("delta-budget"), help: "The dataset's total δ budget (default 0: Laplace only).")
         var deltaBudget: Double = 0
 
-        @Option(help: "Name the dataset in the ledger (default: sha256 of the file's bytes).")
+        @Option(help: "The dataset's name in the ledger, which its budget belongs to (default: the data file's canonical path). The SHA-256 of the contents is recorded beside it.")
         var dataset: String?
 
         @Option(help: "The ledger file (default: $XDG_STATE_HOME/greenlight/dp-ledger.json, else ~/.local/state/greenlight/dp-ledger.json).")
@@ -247,6 +251,8 @@ extension Privacy {
 
         @Option(help: "Write the JSON report here (atomically).")
         var json: String?
+
+        @OptionGroup var encoding: EncodingOptions
 
         func validate() throws {
             guard ["count", "sum", "mean"].contains(query) else { throw ValidationError("--query must be count, sum or mean") }
@@ -270,34 +276,77 @@ extension Privacy {
                 }
                 let mech: DPMechanism = mechanism == "gaussian"
                     ? try .gaussian(epsilon: epsilon, delta: delta ?? 0) : try .laplace(epsilon: epsilon)
-                guard let data = FileManager.default.contents(atPath: input) else { throw GreenlightError.notFound("cannot read \(input)") }
-                let table = try CSVTable(csv: String(decoding: data, as: UTF8.self), name: input)
-                let datasetID = dataset ?? PrivacyBudgetLedger.datasetID(contentsOf: data)
+                let bytes = try Self.readBytes(input)
+                let table = try CSVTable(bytes: bytes, name: input, encoding: encoding.encoding)
+                let contentHash = PrivacyBudgetLedger.datasetID(contentsOf: Data(bytes))
+                let datasetName = try dataset ?? Self.canonicalPath(input)
                 let ledgerPath = try ledger ?? Self.defaultLedger()
                 var rng = SystemRandomNumberGenerator()
-                let (outcome, account) = try PrivacyBudgetLedger(path: ledgerPath).spend(
-                    dataset: datasetID, epsilon: mech.epsilon, delta: mech.delta, query: dpQuery.description,
+                let g = { (x: Double) in String(format: "%g", x) }
+                _ = try PrivacyBudgetLedger(path: ledgerPath).spend(
+                    dataset: datasetName, contentSHA256: contentHash, epsilon: mech.epsilon, delta: mech.delta, query: dpQuery.description,
                     mechanism: mechanism, epsilonBudget: budget, deltaBudget: deltaBudget
                 ) {
                     try dpQuery.release(on: table, bounds: bounds, mechanism: mech, using: &rng)
-                }
-                let r = outcome.release
-                let g = { (x: Double) in String(format: "%g", x) }
-                printError("\(r.query) [\(r.mechanism), ε = \(g(r.epsilon)), δ = \(g(r.delta)), sensitivity \(g(r.sensitivity)), noise scale \(g(r.noiseScale))]")
-                for note in outcome.notes { printError("  \(note)") }
-                printError("budget of \(datasetID): spent ε = \(g(account.epsilonSpent)) of \(g(account.epsilonBudget)), δ = \(g(account.deltaSpent)) of \(g(account.deltaBudget)) (ledger \(ledgerPath))")
-                print(r.value)
-                if let json {
-                    let summary = DifferentialPrivacySummary(
-                        dataset: datasetID, releases: [r], epsilonSpent: account.epsilonSpent, deltaSpent: account.deltaSpent,
-                        epsilonBudget: account.epsilonBudget, deltaBudget: account.deltaBudget, ledger: ledgerPath)
-                    let report = Report(kind: .privacy, privacy: PrivacySection(differentialPrivacy: summary),
-                                        notes: outcome.notes.map { Note(.info, code: "dp-mean-split", $0) })
-                    try AtomicFile.write(report.jsonData(), to: json)
+                } deliver: { outcome, account in
+                    // The report first (to a temporary file), then the answer, then the report published:
+                    // if printing fails the report is discarded and the ledger entry taken back.
+                    var report: AtomicFileWriter?
+                    if let json {
+                        let summary = DifferentialPrivacySummary(
+                            dataset: datasetName, contentSHA256: contentHash, releases: [outcome.release],
+                            epsilonSpent: account.epsilonSpent, deltaSpent: account.deltaSpent,
+                            epsilonBudget: account.epsilonBudget, deltaBudget: account.deltaBudget, ledger: ledgerPath)
+                        let data = try Report(kind: .privacy, privacy: PrivacySection(differentialPrivacy: summary),
+                                              notes: outcome.notes.map { Note(.info, code: "dp-mean-split", $0) }).jsonData()
+                        let writer = try AtomicFileWriter(path: json, mode: 0o644)
+                        try data.withUnsafeBytes { try writer.write($0) }
+                        report = writer
+                    }
+                    do {
+                        try emitResult("\(outcome.release.value)\n")
+                    } catch {
+                        report?.discard()
+                        throw error
+                    }
+                    let r = outcome.release
+                    printError("\(r.query) [\(r.mechanism), ε = \(g(r.epsilon)), δ = \(g(r.delta)), sensitivity \(g(r.sensitivity)), noise scale \(g(r.noiseScale))]")
+                    for note in outcome.notes { printError("  \(note)") }
+                    let previous = account.queries.dropLast().last?.contentSHA256
+                    if let previous, previous != contentHash {
+                        printError("  the contents of \(datasetName) changed since its last query; the budget is the dataset's, shared by every version")
+                    }
+                    printError("budget of \(datasetName): spent ε = \(g(account.epsilonSpent)) of \(g(account.epsilonBudget)), δ = \(g(account.deltaSpent)) of \(g(account.deltaBudget)) (ledger \(ledgerPath))")
+                    if let report {
+                        do {
+                            try report.commit()
+                        } catch {
+                            // The answer is out: the charge must stay.
+                            throw GreenlightError.io("the answer was printed and charged, but the report was not written: \(error)")
+                        }
+                    }
                 }
             } catch {
                 throw fail(error)
             }
+        }
+
+        /// The file's bytes, with errno's reason when it cannot be read.
+        static func readBytes(_ path: String) throws -> [UInt8] {
+            do {
+                return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch {
+                throw GreenlightError.notFound("cannot read \(path): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+            }
+        }
+
+        /// The path with symbolic links, `.` and `..` resolved: one name per file, however it is reached.
+        static func canonicalPath(_ path: String) throws -> String {
+            guard let resolved = realpath(path, nil) else {
+                throw GreenlightError.notFound("cannot resolve \(path): \(String(cString: strerror(errno)))")
+            }
+            defer { free(resolved) }
+            return String(cString: resolved)
         }
 
         static func defaultLedger() throws -> String {

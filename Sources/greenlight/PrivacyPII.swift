@@ -18,6 +18,37 @@ struct EntityOptions: ParsableArguments {
     }
 }
 
+/// How text inputs are decoded, the same for every command that reads CSV or JSON Lines.
+struct EncodingOptions: ParsableArguments {
+    @Option(name: .customLong("encoding"), help: "The input's text encoding: utf-8 (default; invalid UTF-8 is an error naming line and column) or latin1 (ISO-8859-1, transcoded).")
+    var name: String = "utf-8"
+
+    var encoding: TextEncoding { (try? TextEncoding(name: name)) ?? .utf8 }
+
+    func validate() throws {
+        do {
+            _ = try TextEncoding(name: name)
+        } catch let error as GreenlightError {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
+/// Writes a command's result to standard output, failing (exit 1, with the reason) when it cannot be written.
+func emitResult(_ text: String) throws {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+        if n >= 0 {
+            offset += n
+        } else if errno != EINTR {
+            throw GreenlightError.io("cannot write to standard output: \(String(cString: strerror(errno)))")
+        }
+    }
+    bytes.removeAll()
+}
+
 /// Writes a privacy report when `--json` is given.
 func writePrivacyReport(_ section: PrivacySection, notes: [Note] = [], to path: String?) throws {
     guard let path else { return }
@@ -44,11 +75,12 @@ extension Privacy {
         var json: String?
 
         @OptionGroup var entityOptions: EntityOptions
+        @OptionGroup var encoding: EncodingOptions
 
         func run() throws {
             do {
                 let scanner = PIIRecordScanner(analyzer: try entityOptions.analyzer(), textField: entityOptions.textField)
-                let result = try scanner.scan(inputPath: file, outputPath: output ?? "-")
+                let result = try scanner.scan(inputPath: file, outputPath: output ?? "-", encoding: encoding.encoding)
                 try writePrivacyReport(PrivacySection(pii: result.summary()), to: json)
                 let counts = result.findings.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 printError("\(result.records) records, \(result.findings.values.reduce(0, +)) findings\(counts.isEmpty ? "" : ": " + counts)")
@@ -77,11 +109,12 @@ extension Privacy {
         var score: String?
 
         @OptionGroup var entityOptions: EntityOptions
+        @OptionGroup var encoding: EncodingOptions
 
         func run() throws {
             do {
                 let scanner = PIIRecordScanner(analyzer: try entityOptions.analyzer(), textField: entityOptions.textField)
-                let result = try scanner.scan(inputPath: file, outputPath: nil)
+                let result = try scanner.scan(inputPath: file, outputPath: nil, encoding: encoding.encoding)
                 guard result.labelled else {
                     throw GreenlightError.invalidInput("\(file): no record has \"entities\" labels to evaluate against")
                 }
@@ -124,13 +157,15 @@ extension Privacy {
         @Option(help: "Write the JSON report here (atomically).")
         var json: String?
 
+        @OptionGroup var encoding: EncodingOptions
+
         func validate() throws {
             guard sample > 0 else { throw ValidationError("--sample must be > 0") }
         }
 
         func run() throws {
             do {
-                let scan = try ColumnClassifier(sampleRows: sample).scan(csvPath: file)
+                let scan = try ColumnClassifier(sampleRows: sample).scan(csvPath: file, encoding: encoding.encoding)
                 let width = max(6, scan.columns.map(\.column.count).max() ?? 0) + 2
                 print("column".padding(toLength: width, withPad: " ", startingAt: 0) + "class".padding(toLength: 19, withPad: " ", startingAt: 0) + "reason")
                 for c in scan.columns {
@@ -174,11 +209,13 @@ extension Privacy {
         @Option(help: "Write the JSON report here (atomically).")
         var json: String?
 
+        @OptionGroup var encoding: EncodingOptions
+
         func run() throws {
             do {
                 let loaded = try AnonymizerConfig.load(path: config)
                 var anonymizer = try Anonymizer(config: loaded)
-                let summary = try anonymizer.anonymizeFile(inputPath: file, outputPath: output)
+                let summary = try anonymizer.anonymizeFile(inputPath: file, outputPath: output, encoding: encoding.encoding)
                 let entities = summary.entitiesTransformed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 printError("\(summary.rows) rows anonymized into \(output)\(entities.isEmpty ? "" : "; entities: " + entities)")
                 let pii = PIISummary(records: summary.rows, findings: summary.entitiesTransformed, method: PIIAnalyzer.method)
