@@ -8,12 +8,14 @@ let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
 
 var targets: [Target] = [
-    // Units, the report model, bundled grid/hardware data, SCI maths, exporters. No I/O with the OS.
+    // Units, the report model, bundled grid/hardware data, SCI maths, exporters, and the one way files are
+    // written (atomic, checked before work starts, removed on a fatal signal).
     .target(
         name: "GreenlightCore",
+        dependencies: ["CGreenlightShims"],
         resources: [.copy("Resources")]
     ),
-    // Linux syscalls Swift cannot call directly (variadic prctl, async-signal-safe handlers).
+    // Linux calls Swift cannot make directly (variadic prctl, async-signal-safe handlers, O_TMPFILE, stdio).
     .target(name: "CGreenlightShims"),
     // Power sources (RAPL, NVML, estimation), process-tree tracking, sampling and attribution.
     .target(

@@ -56,6 +56,8 @@ static _Atomic pid_t targets[GREENLIGHT_FORWARD_MAX_TARGETS];
 /* A signal that arrived while no target was registered; 0 when none. */
 static _Atomic int pending_signal;
 static _Atomic long forwarded_total;
+/* Bit N: signal N was forwarded and is due to the rest of the tree (see greenlight_take_tree_signals). */
+static _Atomic unsigned tree_pending;
 
 /* Written only under `state_lock`, never by the handler. */
 static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -70,6 +72,13 @@ int greenlight_should_forward(int code, pid_t sender) {
 
 long greenlight_forwarded_count(void) {
     return atomic_load(&forwarded_total);
+}
+
+unsigned greenlight_take_tree_signals(void) {
+    unsigned mask = atomic_exchange(&tree_pending, 0u);
+    /* Delivered to the tree now: nothing is left to re-raise at the last release. */
+    if (mask != 0) atomic_store(&pending_signal, 0);
+    return mask;
 }
 
 static void forwarding_handler(int signo, siginfo_t *info, void *context) {
@@ -88,6 +97,10 @@ static void forwarding_handler(int signo, siginfo_t *info, void *context) {
             atomic_fetch_add(&forwarded_total, 1);
         } else {
             atomic_store(&pending_signal, signo);
+        }
+        /* The rest of the tree gets the terminating signals too, as a terminal would signal the whole group. */
+        if (signo == SIGINT || signo == SIGTERM || signo == SIGHUP || signo == SIGQUIT) {
+            atomic_fetch_or(&tree_pending, 1u << signo);
         }
     }
     errno = saved_errno;
@@ -256,4 +269,120 @@ void greenlight_event_set(uint32_t *word, uint32_t value) {
 
 int greenlight_process_cpu_clock(pid_t pid, clockid_t *clock) {
     return clock_getcpuclockid(pid, clock);
+}
+
+/* ---- Temporary files removed on a fatal signal ------------------------------------------ */
+
+#include <fcntl.h>
+#include <stdio.h>
+
+/* 0 free, 1 being written, 2 armed: the handler only reads armed slots. */
+static _Atomic int temp_state[GREENLIGHT_TEMP_MAX];
+static char temp_paths[GREENLIGHT_TEMP_MAX][4096];
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
+#define CLEANUP_COUNT ((int)(sizeof(cleanup_signals) / sizeof(cleanup_signals[0])))
+
+int greenlight_temp_register(const char *path) {
+    size_t len = strlen(path);
+    if (len >= sizeof(temp_paths[0])) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (int i = 0; i < GREENLIGHT_TEMP_MAX; i++) {
+        int expected = 0;
+        if (atomic_compare_exchange_strong(&temp_state[i], &expected, 1)) {
+            memcpy(temp_paths[i], path, len + 1);
+            atomic_store(&temp_state[i], 2);
+            return i;
+        }
+    }
+    errno = ENOSPC;
+    return -1;
+}
+
+void greenlight_temp_unregister(int slot) {
+    if (slot < 0 || slot >= GREENLIGHT_TEMP_MAX) return;
+    atomic_store(&temp_state[slot], 0);
+}
+
+int greenlight_temp_unlink_all(void) {
+    int count = 0;
+    for (int i = 0; i < GREENLIGHT_TEMP_MAX; i++) {
+        if (atomic_load(&temp_state[i]) == 2 && unlink(temp_paths[i]) == 0) count++;
+    }
+    return count;
+}
+
+static void temp_cleanup_handler(int signo) {
+    int saved = errno;
+    greenlight_temp_unlink_all();
+    /* Die of the signal as if no handler had been installed: the parent sees the real cause. */
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    sigaction(signo, &action, NULL);
+    errno = saved;
+    raise(signo);
+}
+
+int greenlight_install_temp_cleanup(void) {
+    static _Atomic int installed;
+    if (atomic_exchange(&installed, 1)) return 0;
+    for (int i = 0; i < CLEANUP_COUNT; i++) {
+        struct sigaction old;
+        if (sigaction(cleanup_signals[i], NULL, &old) != 0) return -1;
+        if (old.sa_handler == SIG_IGN) continue; /* nohup and friends: keep ignoring */
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = temp_cleanup_handler;
+        sigemptyset(&action.sa_mask);
+        for (int j = 0; j < CLEANUP_COUNT; j++) sigaddset(&action.sa_mask, cleanup_signals[j]);
+        if (sigaction(cleanup_signals[i], &action, NULL) != 0) return -1;
+    }
+    return 0;
+}
+
+int greenlight_open_tmpfile(const char *dir, mode_t mode) {
+#ifdef O_TMPFILE
+    return open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+#else
+    (void)dir;
+    (void)mode;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}
+
+int greenlight_link_fd(int fd, const char *path) {
+    char source[64];
+    snprintf(source, sizeof source, "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, source, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
+/* ---- Standard streams --------------------------------------------------------------------- */
+
+int greenlight_reopen_closed_std_fds(void) {
+    int mask = 0;
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        int opened = open("/dev/null", O_RDONLY);
+        if (opened < 0) continue;
+        if (opened != fd) {
+            dup2(opened, fd);
+            close(opened);
+        }
+        mask |= 1 << fd;
+    }
+    return mask;
+}
+
+int greenlight_flush_stdout(void) {
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        int error = errno ? errno : EIO;
+        clearerr(stdout);
+        return error;
+    }
+    return 0;
 }

@@ -47,17 +47,26 @@ struct Estimate: ParsableCommand {
         let ways = [hours != nil, flops != nil, params != nil || tokens != nil].filter { $0 }.count
         guard ways == 1 else { throw ValidationError("give exactly one of --hours, --flops, or --params with --tokens") }
         if (params == nil) != (tokens == nil) { throw ValidationError("--params and --tokens go together") }
+        try checkRange("--count", count, 1...1_000_000_000)
+        // Frontier-scale plans run to years of single-device time: the ranges only keep out typos and NaN.
+        if let hours { try checkRange("--hours", hours, 1e-9...Estimator.maximumHours, unit: "h") }
+        if let flops { try checkRange("--flops", flops, 1...1e40, unit: "FLOP") }
+        if let params { try checkRange("--params", params, 1...1e18, unit: "") }
+        if let tokens { try checkRange("--tokens", tokens, 1...1e20, unit: "") }
+        if let utilization { try checkRange("--utilization", utilization, 0...1, unit: "") }
+        if let mfu { try checkRange("--mfu", mfu, 1e-6...1, unit: "") }
     }
 
     func run() throws {
         do {
             let work: EstimateRequest.Work
-            if let hours { work = .hours(hours) } else if let flops { work = .flops(flops) } else { work = .training(parameters: params!, tokens: tokens!) }
+            if let hours { work = .hours(hours) } else if let flops { work = .flops(flops) } else { if let params, let tokens { work = .training(parameters: params, tokens: tokens) } else { throw ValidationError("--params and --tokens go together") } }
             let (pue, embodied, unit) = try impact.values()
             let request = EstimateRequest(
                 device: device, count: count, work: work, utilization: utilization, mfu: mfu,
                 precision: try precision.map { try Precision(parsing: $0) }, pue: pue, location: try location.query(),
                 embodied: embodied, functionalUnit: unit)
+            try output.outputs.check()
             let report = try Estimator.estimate(request)
             try output.outputs.write(report)
             if !output.quiet { printError(ReportSummary.render(report)) }

@@ -1,6 +1,10 @@
 import ArgumentParser
 import GreenlightCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @main
 struct Greenlight: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,6 +13,42 @@ struct Greenlight: ParsableCommand {
         version: GreenlightVersion.string,
         subcommands: [Run.self, Estimate.self, Hardware.self, Compress.self, Inspect.self, Privacy.self]
     )
+
+    /// ArgumentParser's `main`, with the standard streams made safe first and what was printed checked last:
+    /// a result that did not reach stdout (full disk, closed descriptor) is an error, not exit 0.
+    static func main() {
+        StandardStreams.reopenClosed()
+        // Temporary files go with a fatal signal; `run` forwards signals to its command instead while it runs.
+        try? TemporaryFiles.installSignalCleanup()
+        var code: Int32
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            code = 0
+        } catch {
+            code = exitCode(for: error).rawValue
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == 0 {
+                    // --help and --version are results: printed to stdout, and checked like any other.
+                    do { try StandardStreams.writeOut(message + "\n") } catch {
+                        printError("greenlight: error: \(error)")
+                        code = 2
+                    }
+                } else {
+                    printError(message)
+                }
+            }
+        }
+        do {
+            try StandardStreams.flushOut()
+        } catch {
+            printError("greenlight: error: \(error)")
+            // `run` keeps its command's exit code; elsewhere an undelivered result is a failure.
+            if code == 0 { code = 2 }
+        }
+        Glibc.exit(code)
+    }
 }
 
 /// Prints a library error the way every subcommand does and picks the exit code.
@@ -19,4 +59,14 @@ func fail(_ error: any Error) -> ExitCode {
     }
     printError("greenlight: error: \(error)")
     return ExitCode(1)
+}
+
+/// Prints a result on stdout, checked: a full disk or a closed descriptor is an error.
+func writeOut(_ s: String) throws {
+    do { try StandardStreams.writeOut(s) } catch { throw fail(error) }
+}
+
+/// Prints a line on stderr; never traps, even when stderr is closed.
+func printError(_ s: String) {
+    StandardStreams.writeError(s + "\n")
 }

@@ -16,11 +16,15 @@ struct Hardware: ParsableCommand {
     @Option(name: .customLong("cpu-tdp"), help: "CPU TDP in watts, as `run --cpu-tdp` would use it.")
     var cpuTDP: Double?
 
+    func validate() throws {
+        if let cpuTDP { try checkRange("--cpu-tdp", cpuTDP, CPUPowerModel.tdpRange, unit: "W") }
+    }
+
     func run() throws {
         var config = MeterConfiguration()
         config.rapl = raplPsys ? .psys : (raplDRAM ? .packagesAndDRAM : .packages)
         config.cpuTDP = cpuTDP.map { Power(watts: $0) }
         do { try config.validate() } catch { throw fail(error) }
-        print(HardwareReport.render(PowerPlan.resolve(config)))
+        try writeOut(HardwareReport.render(PowerPlan.resolve(config)) + "\n")
     }
 }

@@ -17,6 +17,10 @@ struct LocationOptions: ParsableArguments {
     @Option(help: "Grid carbon intensity in gCO2e/kWh, overriding any dataset.")
     var intensity: Double?
 
+    func validate() throws {
+        if let intensity { try checkRange("--intensity", intensity, 0...10_000, unit: "gCO2e/kWh") }
+    }
+
     func query() throws -> LocationQuery {
         let given = [country != nil, cloud != nil, intensity != nil].filter { $0 }.count
         guard given <= 1 else { throw ValidationError("give only one of --country, --cloud, --intensity") }
@@ -56,6 +60,14 @@ struct ImpactOptions: ParsableArguments {
 
     @Option(help: "How many functional units the workload produced.")
     var units: Double?
+
+    func validate() throws {
+        if let pue { try checkRange("--pue", pue, 1...10, unit: "") }
+        if let embodiedKg { try checkRange("--embodied-kg", embodiedKg, 0...1e9, unit: "kgCO2e") }
+        try checkRange("--lifetime-years", lifetimeYears, 0.01...100, unit: "years")
+        try checkRange("--machine-share", machineShare, 0.000_001...1, unit: "")
+        if let units { try checkRange("--units", units, 1e-9...1e18, unit: "") }
+    }
 
     /// The validated inputs: PUE, embodied carbon and functional unit.
     func values() throws -> (pue: Double?, embodied: EmbodiedInput?, unit: FunctionalUnit?) {
@@ -97,6 +109,19 @@ enum CSVScope: String, ExpressibleByArgument, CaseIterable {
     case process, machine
 }
 
-func printError(_ s: String) {
-    FileHandle.standardError.write(Data((s + "\n").utf8))
+/// Refuses a non-finite or out-of-range number for `flag` before any conversion can trap on it.
+///
+/// - Throws: `ValidationError` (exit 64) naming the flag, the value and the accepted range.
+func checkRange(_ flag: String, _ value: Double, _ range: ClosedRange<Double>, unit: String) throws {
+    guard value.isFinite, range.contains(value) else {
+        let u = unit.isEmpty ? "" : " \(unit)"
+        throw ValidationError("\(flag) must be a number from \(Format.number(range.lowerBound)) to \(Format.number(range.upperBound))\(u), got \(value)")
+    }
+}
+
+/// Refuses an integer outside `range` for `flag`.
+func checkRange(_ flag: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+    guard range.contains(value) else {
+        throw ValidationError("\(flag) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(value)")
+    }
 }

@@ -39,12 +39,17 @@ struct Run: ParsableCommand {
     @Option(help: "Write one JSON line per sample here.")
     var timeline: String?
 
+    @Flag(name: .customLong("wait-tree"), help: "After the command exits, measure its tree until its last process exits (daemons it left behind).")
+    var waitTree = false
+
     @Argument(parsing: .postTerminator, help: "The command to run, after --.")
     var command: [String] = []
 
     func validate() throws {
         if command.isEmpty { throw ValidationError("give the command to measure after --, e.g. greenlight run -- python train.py") }
         if raplDRAM && raplPsys { throw ValidationError("--rapl-dram and --rapl-psys overlap; choose one") }
+        try checkRange("--interval", interval, MeterConfiguration.intervalRange, unit: "s")
+        if let cpuTDP { try checkRange("--cpu-tdp", cpuTDP, CPUPowerModel.tdpRange, unit: "W") }
     }
 
     func run() throws {
@@ -59,7 +64,16 @@ struct Run: ParsableCommand {
 
         let outcome: CommandRunner.Outcome
         do {
-            outcome = try RunGlue.measure(command, configuration: config, timelinePath: timeline)
+            // Every output is checked before the command starts: a late failure would lose the measurement.
+            try output.outputs.check()
+            if let timeline, timeline == output.json || timeline == output.csv {
+                throw GreenlightError.invalidInput("--timeline and the report are both \(TerminalText.escaped(timeline)); give two paths")
+            }
+            let measured = try RunGlue.measure(command, configuration: config, timelinePath: timeline, waitForTree: waitTree)
+            outcome = measured.outcome
+            if let timelineError = measured.timelineError {
+                printError("greenlight: error: \(timelineError); the timeline was not written, the report still is")
+            }
         } catch let e as SpawnError {
             printError(e.message)
             throw ExitCode(e.exitCode)
@@ -69,8 +83,10 @@ struct Run: ParsableCommand {
         do {
             try output.outputs.write(outcome.report)
         } catch {
-            if !output.quiet { printError(ReportSummary.render(outcome.report)) }
-            throw fail(error)
+            // The measurement is not lost: the report goes to stderr, and the command's exit code stands.
+            printError("greenlight: error: \(error); the report follows on stderr")
+            if let json = try? outcome.report.jsonData() { printError(String(decoding: json, as: UTF8.self)) }
+            throw ExitCode(outcome.exit.shellExitCode)
         }
         if !output.quiet { printError(ReportSummary.render(outcome.report)) }
         throw ExitCode(outcome.exit.shellExitCode)

@@ -4,26 +4,34 @@ import GreenlightMeter
 
 /// Turns `run`'s flags into one library call, with the timeline file around it.
 enum RunGlue {
-    static func measure(_ command: [String], configuration: MeterConfiguration, timelinePath: String?) throws -> CommandRunner.Outcome {
+    static func measure(
+        _ command: [String], configuration: MeterConfiguration, timelinePath: String?, waitForTree: Bool
+    ) throws -> (outcome: CommandRunner.Outcome, timelineError: (any Error)?) {
         unblockForwardedSignals()
         guard let timelinePath else {
-            return try CommandRunner.run(command, configuration: configuration, adoptUnseenOrphans: true)
+            return (try CommandRunner.run(command, configuration: configuration, adoptUnseenOrphans: true, waitForTree: waitForTree), nil)
         }
         let writer = try TimelineWriter(path: timelinePath)
         // onSample runs on this thread, between samples: a plain local records the first write error.
         var writeError: (any Error)?
+        let outcome: CommandRunner.Outcome
         do {
-            let outcome = try CommandRunner.run(command, configuration: configuration, adoptUnseenOrphans: true) { sample in
+            outcome = try CommandRunner.run(
+                command, configuration: configuration, adoptUnseenOrphans: true, waitForTree: waitForTree
+            ) { sample in
                 guard writeError == nil else { return }
                 do { try writer.append(sample) } catch { writeError = error }
             }
-            if let writeError { throw writeError }
-            try writer.finish()
-            return outcome
         } catch {
             writer.discard()
             throw error
         }
+        // A timeline that could not be written whole is not published, but the measurement stands.
+        if writeError == nil {
+            do { try writer.finish() } catch { writeError = error }
+        }
+        if writeError != nil { writer.discard() }
+        return (outcome, writeError)
     }
 }
 

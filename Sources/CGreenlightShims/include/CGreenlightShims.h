@@ -60,6 +60,11 @@ int greenlight_should_forward(int code, pid_t sender);
 /* How many signals the handler has forwarded since the process started (for tests). */
 long greenlight_forwarded_count(void);
 
+/* The terminating signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT) forwarded since the last call, as a bit mask
+ * (bit N for signal N), for the caller to send to the rest of the tree; the targets had them already.
+ * Clears them, and the remembered signal too (it has been delivered). */
+unsigned greenlight_take_tree_signals(void);
+
 /* ---- Wait status ---------------------------------------------------------------------- */
 
 int greenlight_wifexited(int status);
@@ -67,6 +72,47 @@ int greenlight_wexitstatus(int status);
 int greenlight_wifsignaled(int status);
 int greenlight_wtermsig(int status);
 int greenlight_wcoredump(int status);
+
+
+/* ---- Temporary files removed on a fatal signal ------------------------------------------ */
+
+/* How many temporary paths can be registered at once. */
+#define GREENLIGHT_TEMP_MAX 128
+
+/* Registers a temporary file's path so that the cleanup handler unlinks it when a fatal signal
+ * arrives. Returns the slot (>= 0), or -1 with errno ENOSPC (table full) or ENAMETOOLONG. */
+int greenlight_temp_register(const char *path);
+
+/* Forgets a slot returned by greenlight_temp_register (negative slots are ignored). */
+void greenlight_temp_unregister(int slot);
+
+/* Installs, once, handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE that unlink every
+ * registered path, restore the default disposition and re-raise the signal, so the process still
+ * dies of it. Signals that are ignored (SIG_IGN) stay ignored. Returns 0, or -1 with errno set. */
+int greenlight_install_temp_cleanup(void);
+
+/* Unlinks every registered path now, as the handler would (for tests). Returns how many. */
+int greenlight_temp_unlink_all(void);
+
+/* open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode): an unnamed file in dir that vanishes if the
+ * process dies before it is linked. Returns the descriptor, or -1 with errno (EOPNOTSUPP, EISDIR or
+ * EINVAL where the filesystem or kernel lacks O_TMPFILE). */
+int greenlight_open_tmpfile(const char *dir, mode_t mode);
+
+/* Gives the unnamed file open on fd the name path (linkat through /proc/self/fd with
+ * AT_SYMLINK_FOLLOW, which needs no capability). Fails with EEXIST when path exists. */
+int greenlight_link_fd(int fd, const char *path);
+
+/* ---- Standard streams --------------------------------------------------------------------- */
+
+/* Opens /dev/null on any of descriptors 0, 1 and 2 that is closed, read-only, so that no file
+ * opened later takes their place and writes to a closed stdout or stderr still fail (EBADF).
+ * Returns a bit mask of the descriptors that were closed. */
+int greenlight_reopen_closed_std_fds(void);
+
+/* fflush(stdout) and its error flag: 0 when everything printed with stdio reached fd 1, else the
+ * errno of the failure (or EIO when unknown). */
+int greenlight_flush_stdout(void);
 
 #ifdef __cplusplus
 }

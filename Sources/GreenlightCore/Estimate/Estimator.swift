@@ -31,6 +31,8 @@ public enum Estimator {
     public static let defaultPrecision = Precision.bf16
     /// PUE when none is given: 1.0, i.e. no facility overhead counted.
     public static let defaultPUE = 1.0
+    /// The longest plan an estimate represents: 2.5 × 10¹⁵ hours, where `Int64` seconds end.
+    public static let maximumHours = 2.5e15
 
     /// Builds an estimate report.
     ///
@@ -148,6 +150,12 @@ public enum Estimator {
             pue = Figure(defaultPUE, Method(.default, "pue-1.0", detail: "PUE 1.0: no facility overhead counted"))
             notes.append(Note(.info, code: "default-pue",
                               "No PUE was given, so 1.0 was used (no cooling or power-distribution overhead). Data centres typically run at 1.1–1.6; give --pue to include it."))
+        }
+
+        // Durations are exact to the second up to Int64 seconds (2.9 × 10¹¹ years); a plan beyond that is a typo.
+        guard hours <= maximumHours else {
+            throw GreenlightError.invalidInput(
+                "the planned duration is \(sci(hours)) hours (\(sci(hours / 8766)) years), beyond the \(sci(maximumHours)) hours an estimate can represent; check the FLOPs, parameters, tokens or hours")
         }
 
         // Energy.

@@ -158,9 +158,7 @@ public enum CodeCarbonCSV {
             var ordered = fields
             if existing != header {
                 guard existing.count == header.count, Set(existing) == Set(header) else {
-                    throw GreenlightError.invalidInput(
-                        "\(path) is not a CodeCarbon 3.3.2 emissions CSV (its header has \(existing.count) columns: "
-                        + "\(existing.prefix(6).joined(separator: ","))…); nothing was written. Use a new file, or move this one away.")
+                    throw notCodeCarbon(path, existing)
                 }
                 let value = Dictionary(uniqueKeysWithValues: zip(header, fields))
                 ordered = existing.map { value[$0] ?? "" }
@@ -172,7 +170,37 @@ public enum CodeCarbonCSV {
                 text = "\n" + text
             }
         }
-        try writeAll(fd, Array(text.utf8), path: path)
+        do {
+            try writeAll(fd, Array(text.utf8), path: path)
+        } catch {
+            // A row is whole or absent: cut a partial write (disk full mid-row) back off, still under the lock.
+            _ = ftruncate(fd, st.st_size)
+            throw error
+        }
+    }
+
+    /// Checks, before a run starts, that a row could be appended to `path`: its directory exists and it is
+    /// writable, and an existing non-empty file has CodeCarbon 3.3.2's columns.
+    ///
+    /// - Throws: ``GreenlightError`` (invalid input) saying what is wrong; nothing is created or changed.
+    public static func checkAppendable(_ path: String) throws {
+        try OutputTarget.check(path, append: true)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size > 0 else { return }
+        let existing = try readHeader(fd, path: path)
+        guard existing != header else { return }
+        guard existing.count == header.count, Set(existing) == Set(header) else {
+            throw notCodeCarbon(path, existing)
+        }
+    }
+
+    private static func notCodeCarbon(_ path: String, _ existing: [String]) -> GreenlightError {
+        GreenlightError.invalidInput(
+            "\(TerminalText.escaped(path)) is not a CodeCarbon 3.3.2 emissions CSV (its header has \(existing.count) columns: "
+            + "\(TerminalText.escaped(existing.prefix(6).joined(separator: ",")))…); nothing was written. Use a new file, or move this one away.")
     }
 
     // MARK: - Helpers
@@ -214,7 +242,7 @@ public enum CodeCarbonCSV {
     }
 
     private static func ioError(_ what: String) -> GreenlightError {
-        GreenlightError.io("\(what): \(String(cString: strerror(errno)))")
+        GreenlightError.io("\(TerminalText.escaped(what)): \(String(cString: strerror(errno)))")
     }
 
     /// Shortest round-trip decimal, as Python's `repr(float)`; empty for NaN and infinities.

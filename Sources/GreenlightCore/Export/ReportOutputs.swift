@@ -17,6 +17,22 @@ public struct ReportOutputs: Sendable {
         self.projectName = projectName
     }
 
+    /// Checks every requested output before the work starts (see ``OutputTarget``): a late failure would lose
+    /// the measurement.
+    ///
+    /// - Parameter inputs: Files the command reads, which no output may be.
+    /// - Throws: ``GreenlightError`` (invalid input) naming the output and what is wrong with it.
+    public func check(notSameAs inputs: [String] = []) throws {
+        if let jsonPath { try OutputTarget.check(jsonPath, notSameAs: inputs + [csvPath].compactMap { $0 }) }
+        if let csvPath {
+            try OutputTarget.check(csvPath, notSameAs: inputs, append: true)
+            try CodeCarbonCSV.checkAppendable(csvPath)
+        }
+        if let jsonPath, let csvPath, jsonPath == csvPath {
+            throw GreenlightError.invalidInput("the JSON report and the CSV are both \(TerminalText.escaped(jsonPath)); give two paths")
+        }
+    }
+
     /// Writes every requested output.
     ///
     /// - Throws: ``GreenlightError`` naming the file that could not be written; outputs already written stay.

@@ -14,6 +14,8 @@ public enum CPUPowerModel {
     public static let methodID = "tdp-linear-v1"
     /// The fraction of TDP drawn at zero utilisation.
     public static let idleFraction = 0.1
+    /// The TDPs a user may give, in watts: a milliwatt to 10 kW.
+    public static let tdpRange: ClosedRange<Double> = 0.001...10_000
 
     /// Power at a utilisation: TDP × (0.1 + 0.9 × u), u clamped to 0…1 (NaN counts as 0).
     ///

@@ -160,9 +160,20 @@ extension Duration {
         return overflow2 ? (whole < 0 ? .min : .max) : sum
     }
 
-    /// Creates a duration from fractional seconds.
+    /// Creates a duration from fractional seconds, to the nearest nanosecond.
+    ///
+    /// Any finite value is exact to the second up to ±2.9 × 10¹¹ years (`Int64` seconds), so the planned
+    /// duration of a frontier-scale training run fits; beyond that it saturates, and NaN gives zero. (A plain
+    /// `Int64` of nanoseconds would trap beyond 292 years.)
     public static func seconds(_ value: Double) -> Duration {
-        .nanoseconds(Int64((value * 1e9).rounded()))
+        guard !value.isNaN else { return .zero }
+        let limit = 9.2e18  // just below Int64.max, as a Double
+        guard abs(value) < limit else {
+            return Duration(secondsComponent: value < 0 ? .min : .max, attosecondsComponent: 0)
+        }
+        let whole = value.rounded(.towardZero)
+        let nanos = ((value - whole) * 1e9).rounded()
+        return Duration(secondsComponent: Int64(whole), attosecondsComponent: Int64(nanos) * 1_000_000_000)
     }
 
     /// Creates a duration from fractional hours.

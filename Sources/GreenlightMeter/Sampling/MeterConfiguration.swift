@@ -33,6 +33,9 @@ public struct MeterConfiguration: Sendable {
     /// The environment consulted for `CUDA_VISIBLE_DEVICES`.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
 
+    /// The accepted sampling intervals in seconds: 0.01 s to one hour.
+    public static let intervalRange: ClosedRange<Double> = 0.01...3600
+
     /// Creates the default configuration.
     public init() {}
 
@@ -40,8 +43,8 @@ public struct MeterConfiguration: Sendable {
     ///
     /// - Throws: ``GreenlightError`` naming the option and the accepted range.
     public func validate() throws {
-        guard interval >= .milliseconds(10) else {
-            throw GreenlightError.invalidInput("--interval must be at least 0.01 s (got \(interval.seconds) s)")
+        guard interval >= .milliseconds(10), interval <= .seconds(3600) else {
+            throw GreenlightError.invalidInput("--interval must be from 0.01 s to 3600 s (got \(interval.seconds) s)")
         }
         if let pue, !(pue >= 1.0 && pue.isFinite) {
             throw GreenlightError.invalidInput("--pue must be a number ≥ 1.0 (got \(pue))")

@@ -32,6 +32,8 @@ final class MeterSession {
     /// /proc/meminfo, kept open.
     private let hostFiles: ProcFileCache
     private var lastTree: ProcessTreeSample?
+    /// The members of the tree at the last full tick.
+    var lastTreeMembers: [Int32] { lastTree?.pids ?? [] }
     /// The CPU window: time since the last host reading, the tree's CPU time then, and what it found.
     private var windowDT = 0.0
     private var treeAtWindowStart = Duration.zero
