@@ -83,6 +83,7 @@ extension Privacy {
 
         func run() throws {
             do {
+                try checkPrivacyOutputs([output, json], reading: [input, hierarchy, keyFile])
                 let table = try CSVTable(contentsOfFile: input, encoding: encoding.encoding)
                 let qis = Self.list(qi)
                 if measure {
@@ -90,10 +91,8 @@ extension Privacy {
                 } else {
                     try runAnonymize(table, qis)
                 }
-            } catch let code as ExitCode {
-                throw code
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
 
@@ -108,8 +107,8 @@ extension Privacy {
             summary.lRequired = l
             summary.tRequired = t
             let notes = try methodNotes(table)
-            printError(Self.describe(summary, entropyLRequired: entropyL))
-            notes.forEach { printError("  \($0.message)") }
+            say(Self.describe(summary, entropyLRequired: entropyL))
+            notes.forEach { say("  \($0.message)") }
             try writeReport(summary, anonymization: nil, notes: notes)
             let met = (k.map { summary.kReached >= $0 } ?? true)
                 && (l.map { (summary.lReached ?? 0) >= $0 } ?? true)
@@ -125,7 +124,10 @@ extension Privacy {
             let requirements = try AnonymityRequirements(k: k ?? 1, l: l, entropyL: entropyL, t: t, suppressionLimit: suppress)
             var hierarchies: [String: GeneralizationHierarchy] = [:]
             if let hierarchy {
-                guard let data = FileManager.default.contents(atPath: hierarchy) else { throw GreenlightError.notFound("cannot read \(hierarchy)") }
+                let data: Data
+                do { data = try Data(contentsOf: URL(fileURLWithPath: hierarchy)) } catch {
+                    throw GreenlightError.notFound("cannot read the hierarchy file \(hierarchy): \(reason(error))")
+                }
                 for (column, h) in try GeneralizationHierarchy.hierarchies(yaml: String(decoding: data, as: UTF8.self)) {
                     let values = try table.columns[table.columnIndex(column)]
                     hierarchies[column] = h ?? .numeric(fitting: values.compactMap { Double($0) })
@@ -137,7 +139,10 @@ extension Privacy {
                 table, quasiIdentifiers: qis, sensitive: sensitive, hierarchies: hierarchies, requirements: requirements)
             var transforms: [String: @Sendable (String) -> String] = [:]
             if let keyFile {
-                guard let data = FileManager.default.contents(atPath: keyFile) else { throw GreenlightError.notFound("cannot read --key-file \(keyFile)") }
+                let data: Data
+                do { data = try Data(contentsOf: URL(fileURLWithPath: keyFile)) } catch {
+                    throw GreenlightError.notFound("cannot read --key-file \(keyFile): \(reason(error))")
+                }
                 let pseudonymizer = try Pseudonymizer(keyText: String(decoding: data, as: UTF8.self), source: "--key-file \(keyFile)")
                 for name in plan.pseudonymized {
                     let key = pseudonymizer.domainKey(name)
@@ -148,12 +153,12 @@ extension Privacy {
             let treatments = plan.treatments
             let notes = try methodNotes(table)
             try AtomicFile.write(csv, to: output ?? "")
-            printError(Self.describe(result.summary, entropyLRequired: entropyL))
-            notes.forEach { printError("  \($0.message)") }
+            say(Self.describe(result.summary, entropyLRequired: entropyL))
+            notes.forEach { say("  \($0.message)") }
             if !plan.droppedByDefault.isEmpty {
-                printError("direct identifiers dropped by default: \(plan.droppedByDefault.joined(separator: ", ")) (release one with --keep or --pseudonymize)")
+                say("direct identifiers dropped by default: \(plan.droppedByDefault.joined(separator: ", ")) (release one with --keep or --pseudonymize)")
             }
-            plan.warnings.forEach { printError("warning: \($0)") }
+            plan.warnings.forEach { say("warning: \($0)") }
             let planNotes = plan.warnings.map { Note(.warning, code: "kanon-column", $0) }
             try writeReport(result.summary, anonymization: AnonymizationSummary(rows: table.rowCount, columns: treatments), notes: notes + planNotes)
         }
@@ -276,11 +281,13 @@ extension Privacy {
                 }
                 let mech: DPMechanism = mechanism == "gaussian"
                     ? try .gaussian(epsilon: epsilon, delta: delta ?? 0) : try .laplace(epsilon: epsilon)
+                let ledgerPath = try ledger ?? Self.defaultLedger()
+                // The ledger and the report are outputs: checked before any work, and neither may be the data.
+                try checkPrivacyOutputs([ledgerPath, json], reading: [input], stdout: true)
                 let bytes = try Self.readBytes(input)
                 let table = try CSVTable(bytes: bytes, name: input, encoding: encoding.encoding)
                 let contentHash = PrivacyBudgetLedger.datasetID(contentsOf: Data(bytes))
                 let datasetName = try dataset ?? Self.canonicalPath(input)
-                let ledgerPath = try ledger ?? Self.defaultLedger()
                 var rng = SystemRandomNumberGenerator()
                 let g = { (x: Double) in String(format: "%g", x) }
                 _ = try PrivacyBudgetLedger(path: ledgerPath).spend(
@@ -304,19 +311,19 @@ extension Privacy {
                         report = writer
                     }
                     do {
-                        try emitResult("\(outcome.release.value)\n")
+                        try StandardStreams.writeOut("\(outcome.release.value)\n")
                     } catch {
                         report?.discard()
                         throw error
                     }
                     let r = outcome.release
-                    printError("\(r.query) [\(r.mechanism), ε = \(g(r.epsilon)), δ = \(g(r.delta)), sensitivity \(g(r.sensitivity)), noise scale \(g(r.noiseScale))]")
-                    for note in outcome.notes { printError("  \(note)") }
+                    say("\(r.query) [\(r.mechanism), ε = \(g(r.epsilon)), δ = \(g(r.delta)), sensitivity \(g(r.sensitivity)), noise scale \(g(r.noiseScale))]")
+                    for note in outcome.notes { say("  \(note)") }
                     let previous = account.queries.dropLast().last?.contentSHA256
                     if let previous, previous != contentHash {
-                        printError("  the contents of \(datasetName) changed since its last query; the budget is the dataset's, shared by every version")
+                        say("  the contents of \(datasetName) changed since its last query; the budget is the dataset's, shared by every version")
                     }
-                    printError("budget of \(datasetName): spent ε = \(g(account.epsilonSpent)) of \(g(account.epsilonBudget)), δ = \(g(account.deltaSpent)) of \(g(account.deltaBudget)) (ledger \(ledgerPath))")
+                    say("budget of \(datasetName): spent ε = \(g(account.epsilonSpent)) of \(g(account.epsilonBudget)), δ = \(g(account.deltaSpent)) of \(g(account.deltaBudget)) (ledger \(ledgerPath))")
                     if let report {
                         do {
                             try report.commit()
@@ -327,7 +334,7 @@ extension Privacy {
                     }
                 }
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
 
@@ -336,7 +343,7 @@ extension Privacy {
             do {
                 return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
             } catch {
-                throw GreenlightError.notFound("cannot read \(path): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+                throw GreenlightError.notFound("cannot read \(path): \(reason(error))")
             }
         }
 

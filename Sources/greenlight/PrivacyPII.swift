@@ -34,21 +34,6 @@ struct EncodingOptions: ParsableArguments {
     }
 }
 
-/// Writes a command's result to standard output, failing (exit 1, with the reason) when it cannot be written.
-func emitResult(_ text: String) throws {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
-        if n >= 0 {
-            offset += n
-        } else if errno != EINTR {
-            throw GreenlightError.io("cannot write to standard output: \(String(cString: strerror(errno)))")
-        }
-    }
-    bytes.removeAll()
-}
-
 /// Writes a privacy report when `--json` is given.
 func writePrivacyReport(_ section: PrivacySection, notes: [Note] = [], to path: String?) throws {
     guard let path else { return }
@@ -79,13 +64,14 @@ extension Privacy {
 
         func run() throws {
             do {
+                try checkPrivacyOutputs([output, json], reading: [file], stdout: output == nil)
                 let scanner = PIIRecordScanner(analyzer: try entityOptions.analyzer(), textField: entityOptions.textField)
                 let result = try scanner.scan(inputPath: file, outputPath: output ?? "-", encoding: encoding.encoding)
                 try writePrivacyReport(PrivacySection(pii: result.summary()), to: json)
                 let counts = result.findings.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                printError("\(result.records) records, \(result.findings.values.reduce(0, +)) findings\(counts.isEmpty ? "" : ": " + counts)")
+                say("\(result.records) records, \(result.findings.values.reduce(0, +)) findings\(counts.isEmpty ? "" : ": " + counts)")
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
     }
@@ -113,6 +99,7 @@ extension Privacy {
 
         func run() throws {
             do {
+                try checkPrivacyOutputs([json], reading: [file], stdout: true)
                 let scanner = PIIRecordScanner(analyzer: try entityOptions.analyzer(), textField: entityOptions.textField)
                 let result = try scanner.scan(inputPath: file, outputPath: nil, encoding: encoding.encoding)
                 guard result.labelled else {
@@ -120,19 +107,22 @@ extension Privacy {
                 }
                 let types = score.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
                 let summary = result.summary(scoring: types)
-                print(PIIEvaluation.table(summary.evaluation ?? [:]))
+                var text = PIIEvaluation.table(summary.evaluation ?? [:]) + "\n"
                 let unscored = result.findings.keys.filter { summary.evaluation?[$0] == nil }.sorted()
                 var notes: [Note] = []
                 if !unscored.isEmpty {
-                    let list = unscored.map { "\($0) (\(result.findings[$0]!) findings)" }.joined(separator: ", ")
+                    let list = unscored.map { "\($0) (\(result.findings[$0] ?? 0) findings)" }.joined(separator: ", ")
                     let message = "not annotated in \(file), so not scored: \(list)"
-                    print(message)
+                    text += message + "\n"
                     notes.append(Note(.info, code: "pii-unscored-types", message))
                 }
-                print("\(result.records) records; exact span match; \(PIIAnalyzer.version)")
+                text += "\(result.records) records; exact span match; \(PIIAnalyzer.version)\n"
+                // The report is written first; printing is the last step, so a failed print leaves the report
+                // and says so with a non-zero exit.
                 try writePrivacyReport(PrivacySection(pii: summary), notes: notes, to: json)
+                try writeResult(text)
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
     }
@@ -165,14 +155,17 @@ extension Privacy {
 
         func run() throws {
             do {
+                try checkPrivacyOutputs([json], reading: [file], stdout: true)
                 let scan = try ColumnClassifier(sampleRows: sample).scan(csvPath: file, encoding: encoding.encoding)
-                let width = max(6, scan.columns.map(\.column.count).max() ?? 0) + 2
-                print("column".padding(toLength: width, withPad: " ", startingAt: 0) + "class".padding(toLength: 19, withPad: " ", startingAt: 0) + "reason")
-                for c in scan.columns {
-                    print(c.column.padding(toLength: width, withPad: " ", startingAt: 0)
-                          + c.classification.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0) + c.reason)
+                // Names escaped before padding, so the columns line up as printed.
+                let names = scan.columns.map { TerminalText.escaped($0.column) }
+                let width = max(6, names.map(\.count).max() ?? 0) + 2
+                var text = "column".padding(toLength: width, withPad: " ", startingAt: 0) + "class".padding(toLength: 19, withPad: " ", startingAt: 0) + "reason\n"
+                for (c, name) in zip(scan.columns, names) {
+                    text += name.padding(toLength: width, withPad: " ", startingAt: 0)
+                        + c.classification.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0) + TerminalText.escaped(c.reason) + "\n"
                 }
-                print("\(scan.rows) rows sampled; \(PIIAnalyzer.version)")
+                text += "\(scan.rows) rows sampled; \(PIIAnalyzer.version)\n"
                 let section = PrivacySection(
                     pii: PIISummary(records: scan.rows, findings: scan.findings, method: PIIAnalyzer.method),
                     anonymization: AnonymizationSummary(rows: scan.rows, columns: scan.columns.map {
@@ -181,8 +174,9 @@ extension Privacy {
                 )
                 let note = Note(.info, code: "pii-scan-only", "privacy scan classifies columns and changes nothing: every column's operation is keep")
                 try writePrivacyReport(section, notes: [note], to: json)
+                try StandardStreams.writeOut(text)
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
     }
@@ -214,14 +208,15 @@ extension Privacy {
         func run() throws {
             do {
                 let loaded = try AnonymizerConfig.load(path: config)
+                try checkPrivacyOutputs([output, json], reading: [file, config, loaded.keyFile])
                 var anonymizer = try Anonymizer(config: loaded)
                 let summary = try anonymizer.anonymizeFile(inputPath: file, outputPath: output, encoding: encoding.encoding)
                 let entities = summary.entitiesTransformed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                printError("\(summary.rows) rows anonymized into \(output)\(entities.isEmpty ? "" : "; entities: " + entities)")
+                say("\(summary.rows) rows anonymized into \(output)\(entities.isEmpty ? "" : "; entities: " + entities)")
                 let pii = PIISummary(records: summary.rows, findings: summary.entitiesTransformed, method: PIIAnalyzer.method)
                 try writePrivacyReport(PrivacySection(pii: pii, anonymization: summary), to: json)
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
     }

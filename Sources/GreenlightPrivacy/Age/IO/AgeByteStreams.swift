@@ -166,3 +166,14 @@ final class AgeBufferedReader<Source: AgeByteSource> {
         }
     }
 }
+
+/// A descriptor as messages name it: the standard stream, or the file it is open on (from /proc on Linux).
+func ageStreamName(_ fd: Int32) -> String {
+    switch fd {
+    case 0: return "standard input"
+    case 1: return "standard output"
+    default:
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"), path.hasPrefix("/") { return path }
+        return "file descriptor \(fd)"
+    }
+}
