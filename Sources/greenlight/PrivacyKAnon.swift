@@ -128,7 +128,13 @@ extension Privacy {
                 do { data = try Data(contentsOf: URL(fileURLWithPath: hierarchy)) } catch {
                     throw GreenlightError.notFound("cannot read the hierarchy file \(hierarchy): \(reason(error))")
                 }
-                for (column, h) in try GeneralizationHierarchy.hierarchies(yaml: String(decoding: data, as: UTF8.self)) {
+                let parsed: [(String, GeneralizationHierarchy?)]
+                do {
+                    parsed = try GeneralizationHierarchy.hierarchies(yaml: String(decoding: data, as: UTF8.self)).map { ($0.0, $0.1) }
+                } catch let error as GreenlightError {
+                    throw GreenlightError.invalidInput("\(hierarchy): \(error.message)")
+                }
+                for (column, h) in parsed {
                     let values = try table.columns[table.columnIndex(column)]
                     hierarchies[column] = h ?? .numeric(fitting: values.compactMap { Double($0) })
                 }

@@ -99,9 +99,6 @@ public enum AgeEncryptor {
 /// File opening shared by the encryptor and the decryptor.
 enum AgeFiles {
     static func openForReading(_ path: String) throws -> FileHandle {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw GreenlightError.notFound("cannot read \(path)")
-        }
-        return handle
+        try FileRead.handle(path, what: "")
     }
 }

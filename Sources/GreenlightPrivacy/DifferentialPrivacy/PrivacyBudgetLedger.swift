@@ -203,7 +203,7 @@ public struct PrivacyBudgetLedger: Sendable {
     /// The ledger and its bytes as they are on disk (`nil` when there is no file yet), checked entry by entry.
     private func read() throws -> (contents: Contents, bytes: Data?) {
         guard FileManager.default.fileExists(atPath: path) else { return (Contents(), nil) }
-        guard let data = FileManager.default.contents(atPath: path) else { throw GreenlightError.io("cannot read the ledger \(path)") }
+        let data = try FileRead.contents(path, what: "the ledger")
         struct Version: Decodable { var version: Int? }
         guard let version = (try? JSONDecoder().decode(Version.self, from: data))?.version else {
             throw GreenlightError.invalidInput("the ledger \(path) is not a Greenlight privacy ledger (no format version); it was left as it is")

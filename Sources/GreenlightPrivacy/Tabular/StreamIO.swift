@@ -93,7 +93,7 @@ struct ByteWriter {
                 if n >= 0 {
                     offset += n
                 } else if errno != EINTR {
-                    throw GreenlightError.io("cannot write \(name): \(String(cString: strerror(errno)))")
+                    throw GreenlightError.io("cannot write \(fd == STDOUT_FILENO ? "to standard output" : name): \(String(cString: strerror(errno)))")
                 }
             }
         }
