@@ -55,6 +55,12 @@ struct TextInputTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let big = try CSVTable(contentsOfFile: path)
         #expect(big.columns[0].first?.hasSuffix("xé") == true)
+        // Lines and columns stay right past the read boundary: 600,000 lines of "x", then a bad byte.
+        var many = Array("a\n".utf8)
+        for _ in 0..<600_000 { many += [UInt8(ascii: "x"), 0x0A] }
+        many += Array("yz".utf8) + [0xE9, 0x0A]
+        try Data(many).write(to: URL(fileURLWithPath: path))
+        #expect(errorMessage { try CSVTable(contentsOfFile: path) }?.hasPrefix(path + ": line 600002, column 3: invalid UTF-8 (bytes 0xE9)") == true)
     }
 
     @Test("CSV defects are named for what they are: unterminated quote, stray quotes")

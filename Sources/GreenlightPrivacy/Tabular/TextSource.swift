@@ -111,14 +111,21 @@ struct TextSource {
 
     /// The length of the valid prefix of `bytes`, leaving an incomplete final sequence for the next read
     /// (unless `final`); throws at the first invalid sequence.
+    ///
+    /// ASCII is skipped eight bytes at a time; lines are counted (with memchr) only over what was validated,
+    /// so the position costs nothing until an error needs it.
     private mutating func validate(_ bytes: [UInt8], final: Bool) throws -> Int {
-        try bytes.withUnsafeBufferPointer { p in
+        let valid = try bytes.withUnsafeBufferPointer { p -> Int in
+            guard let base = p.baseAddress else { return 0 }
             var i = 0
             let n = p.count
             while i < n {
+                if i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
                 let b = p[i]
                 if b < 0x80 {
-                    if b == 0x0A { line += 1; column = 1 } else { column += 1 }
                     i += 1
                     continue
                 }
@@ -132,27 +139,46 @@ struct TextSource {
                 case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
                 case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
                 case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-                default: throw invalid(p, at: i, final: final)
+                default: throw invalid(p, at: i)
                 }
                 var k = 1
                 while k < length {
                     guard i + k < n else {
-                        if final { throw invalid(p, at: i, final: true) }
+                        if final { throw invalid(p, at: i) }
                         return i
                     }
                     let c = p[i + k]
                     let ok = k == 1 ? (c >= low && c <= high) : (c & 0xC0 == 0x80)
-                    guard ok else { throw invalid(p, at: i, final: final) }
+                    guard ok else { throw invalid(p, at: i) }
                     k += 1
                 }
                 i += length
-                column += length
             }
             return n
         }
+        bytes.withUnsafeBufferPointer { advance(over: $0, count: valid) }
+        return valid
     }
 
-    private func invalid(_ p: UnsafeBufferPointer<UInt8>, at i: Int, final: Bool) -> GreenlightError {
+    /// Moves the line and column past the first `count` bytes of `p`.
+    private mutating func advance(over p: UnsafeBufferPointer<UInt8>, count: Int) {
+        guard let base = p.baseAddress, count > 0 else { return }
+        var lineStart = 0
+        var newlines = 0
+        while lineStart < count, let hit = memchr(base + lineStart, 0x0A, count - lineStart) {
+            newlines += 1
+            lineStart = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base + 1
+        }
+        if newlines > 0 {
+            line += newlines
+            column = 1 + (count - lineStart)
+        } else {
+            column += count
+        }
+    }
+
+    private mutating func invalid(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> GreenlightError {
+        advance(over: p, count: i)
         let shown = p[i..<min(p.count, i + 4)].prefix { $0 != 0x0A }.map { String(format: "0x%02X", $0) }.joined(separator: " ")
         return GreenlightError.invalidInput(
             "\(name): line \(line), column \(column): invalid UTF-8 (bytes \(shown)); the file is not UTF-8: "
