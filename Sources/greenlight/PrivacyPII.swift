@@ -169,7 +169,7 @@ extension Privacy {
                 let section = PrivacySection(
                     pii: PIISummary(records: scan.rows, findings: scan.findings, method: PIIAnalyzer.method),
                     anonymization: AnonymizationSummary(rows: scan.rows, columns: scan.columns.map {
-                        ColumnTreatment(column: $0.column, classification: $0.classification.rawValue, operation: "keep")
+                        ColumnTreatment(column: $0.column, classification: $0.classification.rawValue, operation: "keep", reason: $0.reason)
                     })
                 )
                 let note = Note(.info, code: "pii-scan-only", "privacy scan classifies columns and changes nothing: every column's operation is keep")
