@@ -61,12 +61,20 @@ func fail(_ error: any Error) -> ExitCode {
     return ExitCode(1)
 }
 
-/// Prints a result on stdout, checked: a full disk or a closed descriptor is an error.
+/// Prints a result on stdout, checked: a full disk or a closed descriptor is an error (exit 2, as for any output
+/// that cannot be written).
 func writeOut(_ s: String) throws {
-    do { try StandardStreams.writeOut(s) } catch { throw fail(error) }
+    do {
+        // The sink escapes control characters: whatever a command prints may hold names from files.
+        try StandardStreams.writeOut(TerminalText.escapedKeepingLayout(s))
+    } catch {
+        printError("greenlight: error: \(error)")
+        throw ExitCode(2)
+    }
 }
 
-/// Prints a line on stderr; never traps, even when stderr is closed.
+/// Prints a line on stderr, control characters escaped (messages name files, tensors, columns); never traps,
+/// even when stderr is closed.
 func printError(_ s: String) {
-    StandardStreams.writeError(s + "\n")
+    StandardStreams.writeError(TerminalText.escapedKeepingLayout(s) + "\n")
 }

@@ -46,3 +46,13 @@ func schemaViolation(of file: URL) throws -> String? {
     if r.stdout.contains("NOJSONSCHEMA") { return TestSupport.inCI ? "jsonschema missing in CI" : nil }
     return r.status == 0 && r.stdout.contains("OK") ? nil : r.stderr
 }
+
+extension CLI {
+    /// Runs `script` with `/bin/sh -c`, `$G` naming the greenlight binary: for redirections a test needs
+    /// (`> /dev/full`, `2>&-`, `ulimit -f`).
+    static func shell(_ script: String) throws -> TestSupport.Result {
+        var environment = ProcessInfo.processInfo.environment
+        environment["G"] = binary
+        return try TestSupport.run("/bin/sh", ["-c", script], environment: environment)
+    }
+}

@@ -22,3 +22,8 @@ public enum TemporaryFiles {
     /// Forgets a registration (the file was renamed into place or removed).
     public static func unregister(_ token: Int32) { greenlight_temp_unregister(token) }
 }
+
+extension TemporaryFiles {
+    /// Unlinks every registered file now, as the signal handler would; returns how many (for tests).
+    package static func unlinkAllNow() -> Int { Int(greenlight_temp_unlink_all()) }
+}

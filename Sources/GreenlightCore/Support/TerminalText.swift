@@ -28,6 +28,15 @@ public enum TerminalText {
         return out
     }
 
+    /// `s` escaped as by ``escaped(_:)``, except that line feeds and tabs stay: for multi-line messages and tables
+    /// whose layout is ours but whose fields may come from files.
+    public static func escapedKeepingLayout(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { needsEscape($0) && $0 != "\n" && $0 != "\t" }) else { return s }
+        return s.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in line.split(separator: "\t", omittingEmptySubsequences: false).map { escaped(String($0)) }.joined(separator: "\t") }
+            .joined(separator: "\n")
+    }
+
     /// Whether `scalar` would act on a terminal rather than show as a character.
     public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
