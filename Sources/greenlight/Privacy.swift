@@ -32,12 +32,12 @@ struct Privacy: ParsableCommand {
         func run() throws {
             do {
                 guard age else {
-                    try StandardStreams.writeOut(Fernet.generateKey() + "\n")
+                    try writeOut(Fernet.generateKey() + "\n")
                     return
                 }
                 let identity = AgeX25519Identity.generate()
                 guard let output else {
-                    try StandardStreams.writeOut(identity.identityFileContents())
+                    try writeOut(identity.identityFileContents())
                     return
                 }
                 try checkPrivacyOutputs([output], reading: [])

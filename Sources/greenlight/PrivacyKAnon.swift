@@ -317,7 +317,7 @@ extension Privacy {
                         report = writer
                     }
                     do {
-                        try StandardStreams.writeOut("\(outcome.release.value)\n")
+                        try writeOut("\(outcome.release.value)\n")
                     } catch {
                         report?.discard()
                         throw error

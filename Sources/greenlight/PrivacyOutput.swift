@@ -2,24 +2,13 @@ import ArgumentParser
 import Foundation
 import GreenlightCore
 
-// How every privacy command prints: results checked (a full disk or a closed stdout is an error), and text
-// that came from files (headers, values, paths, column names) escaped so it cannot drive the terminal.
+// How every privacy command prints: results checked (a full disk or a closed stdout is an error, exit 2), and
+// text that came from files (headers, values, paths, column names) escaped so it cannot drive the terminal:
+// `writeOut` and `printError` escape; data (tokens, plaintext, records) goes out as it is.
 
-/// `s` with the control characters of each line escaped; the line breaks between lines kept.
-func terminalSafe(_ s: String) -> String {
-    s.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escaped(String($0)) }.joined(separator: "\n")
-}
-
-/// A line for a person on stderr, escaped.
+/// A line for a person on stderr (escaped by `printError`).
 func say(_ s: String) {
-    printError(terminalSafe(s))
-}
-
-/// A text result on stdout (a table), escaped and checked.
-///
-/// - Throws: ``GreenlightError`` (I/O) when it could not be written.
-func writeResult(_ s: String) throws {
-    try StandardStreams.writeOut(terminalSafe(s))
+    printError(s)
 }
 
 /// Bytes on stdout as they are (a token, plaintext), checked.
@@ -41,12 +30,15 @@ func writeResultBytes(_ data: Data) throws {
     }
 }
 
-/// Prints an error of a privacy command (its file-derived text escaped) and picks the exit code as ``fail(_:)``.
+/// Prints an error of a privacy command and picks the exit code as ``fail(_:)`` does, except that a result
+/// that could not be written to standard output exits 2, as ``writeOut(_:)`` does for every command.
 func privacyFail(_ error: any Error) -> ExitCode {
     if let code = error as? ExitCode { return code }
-    guard let e = error as? GreenlightError else { return fail(GreenlightError.io(terminalSafe("\(error)"))) }
-    let message = terminalSafe(e.message)
-    return fail(e.isInvalidInput ? GreenlightError.invalidInput(message) : GreenlightError.io(message))
+    if let e = error as? GreenlightError, e.message.hasPrefix("cannot write to standard output") {
+        printError("greenlight: error: \(e.message)")
+        return ExitCode(2)
+    }
+    return fail(error)
 }
 
 /// Checks, before any work, every file a command will write: each must be writable and none may be one

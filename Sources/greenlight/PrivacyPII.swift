@@ -120,7 +120,7 @@ extension Privacy {
                 // The report is written first; printing is the last step, so a failed print leaves the report
                 // and says so with a non-zero exit.
                 try writePrivacyReport(PrivacySection(pii: summary), notes: notes, to: json)
-                try writeResult(text)
+                try writeOut(text)
             } catch {
                 throw privacyFail(error)
             }
@@ -174,7 +174,7 @@ extension Privacy {
                 )
                 let note = Note(.info, code: "pii-scan-only", "privacy scan classifies columns and changes nothing: every column's operation is keep")
                 try writePrivacyReport(section, notes: [note], to: json)
-                try StandardStreams.writeOut(text)
+                try writeOut(text)
             } catch {
                 throw privacyFail(error)
             }

@@ -168,7 +168,7 @@ public struct PrivacyBudgetLedger: Sendable {
                     }
                 } catch let restore {
                     throw GreenlightError.io(
-                        "\(error); the answer was not delivered, but the ledger \(path) could not be restored (\(restore)), "
+                        "the answer was not delivered, and the ledger \(path) could not be restored (\(restore)), "
                             + "so ε = \(epsilon), δ = \(delta) stay charged to dataset \(dataset)")
                 }
                 throw error

@@ -54,7 +54,7 @@ struct FileDescriptorSink: AgeByteSink {
             if n >= 0 {
                 offset += n
             } else if errno != EINTR {
-                throw GreenlightError.io("cannot write \(name): \(String(cString: strerror(errno)))")
+                throw GreenlightError.io("cannot write \(fd == STDOUT_FILENO ? "to " : "")\(name): \(String(cString: strerror(errno)))")
             }
         }
     }
