@@ -38,6 +38,10 @@ func privacyFail(_ error: any Error) -> ExitCode {
         printError("greenlight: error: \(e.message)")
         return ExitCode(2)
     }
+    // The library cannot name flags; the CLI says which one reads Latin-1.
+    if let e = error as? GreenlightError, e.message.contains(": invalid UTF-8 (bytes ") {
+        return fail(GreenlightError.invalidInput(e.message + " (--encoding latin1)"))
+    }
     return fail(error)
 }
 

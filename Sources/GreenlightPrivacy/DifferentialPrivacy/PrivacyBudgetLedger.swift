@@ -129,6 +129,7 @@ public struct PrivacyBudgetLedger: Sendable {
         guard epsilonBudget > 0, epsilonBudget.isFinite, deltaBudget >= 0, deltaBudget < 1 else {
             throw GreenlightError.invalidInput("the budget needs ε > 0 and 0 ≤ δ < 1, got ε = \(epsilonBudget), δ = \(deltaBudget)")
         }
+        guard !dataset.isEmpty else { throw GreenlightError.invalidInput("the dataset needs a name; an empty one is not accepted") }
         guard epsilon > 0, epsilon.isFinite, delta >= 0, delta < 1 else {
             throw GreenlightError.invalidInput("a query needs ε > 0 and 0 ≤ δ < 1, got ε = \(epsilon), δ = \(delta)")
         }
