@@ -241,6 +241,19 @@ struct PrivacyHardeningCLITests {
         let dp = try CLI.run(["privacy", "dp", csv.path, "--ledger", dir.appendingPathComponent("l.json").path, "--dataset", "d\u{1B}[2J",
                               "--budget", "1", "--query", "count", "--epsilon", "0.5"])
         #expect(dp.status == 0 && clean(dp.stderr) && dp.stderr.contains("budget of d\\x1B[2J"), "\(dp.stderr)")
+        // A raw ESC in a JSON Lines record: what is wrong, said plainly, and not echoed.
+        let jsonl = dir.appendingPathComponent("esc.jsonl")
+        try "{\"text\":\"hi \u{1B}]0;pwn\u{07} bob@example.com\"}\n".write(to: jsonl, atomically: true, encoding: .utf8)
+        for command in ["detect", "anonymize"] {
+            var args = ["privacy", command, jsonl.path]
+            if command == "anonymize" {
+                let config = dir.appendingPathComponent("c.yaml").path
+                try "columns: {}\n".write(toFile: config, atomically: true, encoding: .utf8)
+                args += ["--config", config, "-o", dir.appendingPathComponent("o.jsonl").path]
+            }
+            let r = try CLI.run(args)
+            #expect(r.status == 2 && clean(r.stderr) && r.stderr.contains(":1: not a JSON object: Unescaped control character"), "\(command): \(r.stderr)")
+        }
     }
 
     @Test("SIGTERM during decrypt -o leaves no temporary file and no output, and exits non-zero")

@@ -93,7 +93,7 @@ public struct PIIRecordScanner: Sendable {
         do {
             object = try JSONSerialization.jsonObject(with: Data(line))
         } catch {
-            throw GreenlightError.invalidInput("\(path):\(lineNumber): not a JSON object: \(error.localizedDescription)")
+            throw GreenlightError.invalidInput("\(path):\(lineNumber): not a JSON object: \(JSONObjectLine.reason(error))")
         }
         guard let dict = object as? [String: Any], line.last(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "}") else {
             throw GreenlightError.invalidInput("\(path):\(lineNumber): each line must be one JSON object")

@@ -98,9 +98,14 @@ extension Anonymizer {
             while let line = try reader.next() {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 // JSONSerialization validates the line and decodes the values; the output is spliced.
-                guard let record = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
-                      let object = JSONObjectLine(line) else {
-                    throw GreenlightError.invalidInput("\(inputPath):\(reader.lineNumber): not a JSON object")
+                let parsed: Any
+                do {
+                    parsed = try JSONSerialization.jsonObject(with: Data(line))
+                } catch {
+                    throw GreenlightError.invalidInput("\(inputPath):\(reader.lineNumber): not a JSON object: \(JSONObjectLine.reason(error))")
+                }
+                guard let record = parsed as? [String: Any], let object = JSONObjectLine(line) else {
+                    throw GreenlightError.invalidInput("\(inputPath):\(reader.lineNumber): not a JSON object (each line must be one {...})")
                 }
                 if fields.count < 1000 { fields.formUnion(record.keys) }
                 try w.write(CollectionOfOne(UInt8(ascii: "{")))
