@@ -54,12 +54,15 @@ struct Compress: ParsableCommand {
     @Flag(name: .customLong("no-error"), help: "Skip the per-tensor error measurement (faster).")
     var noError = false
 
+    @Flag(help: "Refuse a tensor holding NaN/inf or values the target type cannot hold, instead of keeping it at BF16/F32 with a warning.")
+    var strict = false
+
     @OptionGroup var location: LocationOptions
 
     @Option(help: "Write the JSON report here (atomically).")
     var json: String?
 
-    @Flag(name: .shortAndLong, help: "Do not print the summary on stderr.")
+    @Flag(name: .shortAndLong, help: "Do not print the summary on stderr (warnings are still printed).")
     var quiet = false
 
     func validate() throws {
@@ -85,8 +88,10 @@ struct Compress: ParsableCommand {
             }
             let options = CompressOptions(
                 policy: policy, pruning: pruning, format: format == "safetensors" ? .safetensors : .gguf,
-                threads: threads, dryRun: dryRun, measureError: !noError)
+                threads: threads, dryRun: dryRun, measureError: !noError, strict: strict)
             let outputPath = output ?? CompressCLI.defaultOutput(model: model, type: policy.type, format: options.format)
+            // Every output is checked before any work: writable, a file, and not one of the inputs.
+            try CompressCLI.checkOutputs(model: model, output: dryRun ? nil : outputPath, json: json)
 
             var configuration = MeterConfiguration()
             configuration.location = try location.query()
@@ -109,7 +114,14 @@ struct Compress: ParsableCommand {
             report.compression = result.section
             report.notes.append(contentsOf: result.notes)
             if let json { try AtomicFile.write(report.jsonData(), to: json) }
-            if !quiet { printError(CompressCLI.summary(report)) }
+            if !quiet {
+                printError(CompressCLI.summary(report))
+            } else {
+                // -q hides the summary, not what went wrong with the model.
+                for n in report.notes where n.level == .warning && n.code.hasPrefix("compress.") {
+                    printError("greenlight compress: warning: \(TerminalText.escaped(n.message))")
+                }
+            }
         } catch let e as ValidationError {
             throw e
         } catch {
@@ -119,6 +131,19 @@ struct Compress: ParsableCommand {
 }
 
 enum CompressCLI {
+    /// Refuses, before the work starts, an output or report path that cannot be written, that is the model
+    /// itself (by device and inode, so links count), or that is the other output.
+    static func checkOutputs(model: String, output: String?, json: String?) throws {
+        if let output { try OutputTarget.check(output, notSameAs: [model]) }
+        if let json {
+            try OutputTarget.check(json, notSameAs: [model] + (output.map { [$0] } ?? []))
+            if let output, URL(fileURLWithPath: json).standardizedFileURL.path == URL(fileURLWithPath: output).standardizedFileURL.path {
+                throw GreenlightError.invalidInput(
+                    "--json \(TerminalText.escaped(json)) is the same path as the model output; give the report its own file")
+            }
+        }
+    }
+
     /// `<name>-<TYPE>.<ext>` in the current directory; `<name>` is the model's folder when the file is the
     /// usual `model.safetensors`.
     static func defaultOutput(model: String, type: GGMLType, format: CompressOptions.OutputFormat) -> String {
@@ -132,12 +157,12 @@ enum CompressCLI {
         guard let c = report.compression else { return "" }
         var lines: [String] = []
         let arch = c.source.architecture.map { " (\($0))" } ?? ""
-        let out = c.output.map { "→ \($0.path)\(arch)" } ?? "(dry run, nothing written)"
-        lines.append("greenlight compress: \(c.source.path) \(out)")
-        lines.append("  size     S1 \(Format.bytes(Double(c.sourceBytes))) → S2 \(Format.bytes(Double(c.outputBytes)))   "
+        let out = c.output.map { "→ \(TerminalText.escaped($0.path))\(arch)" } ?? "(dry run, nothing written)"
+        lines.append("greenlight compress: \(TerminalText.escaped(c.source.path)) \(out)")
+        lines.append("  size     S1 \(Format.bytes(Double(c.sourceBytes)))\(c.sourceBytes < c.source.bytes ? " (converted part of \(Format.bytes(Double(c.source.bytes))))" : "") → S2 \(Format.bytes(Double(c.outputBytes)))   "
                      + "ratio S1/S2 \(Format.number(c.ratio, significant: 3))×   \(Format.number(c.bitsPerWeight, significant: 4)) bits/weight")
         if let rmse = c.relativeRMSE {
-            let worst = c.tensors.compactMap { t in t.relativeRMSE.map { (t.name, $0) } }.max { $0.1 < $1.1 }
+            let worst = c.tensors.compactMap { t in t.relativeRMSE.map { (TerminalText.escaped(t.name), $0) } }.max { $0.1 < $1.1 }
             lines.append("  quality  relative RMSE \(Format.number(rmse, significant: 3)) over all tensors, measured (output decoded against the source)"
                          + (worst.map { " (worst \($0.0): \(Format.number($0.1, significant: 3)))" } ?? ""))
         }
@@ -146,7 +171,7 @@ enum CompressCLI {
         }
         let types = Dictionary(grouping: c.tensors, by: \.type).map { "\($0.value.count)×\($0.key)" }.sorted().joined(separator: ", ")
         lines.append("  tensors  \(c.tensors.count): \(types); fallbacks \(c.fallbacks)")
-        for t in c.tensors where t.fallback != nil { lines.append("           \(t.name): \(t.fallback!)") }
+        for t in c.tensors { if let f = t.fallback { lines.append("           \(TerminalText.escaped(t.name)): \(f)") } }
         lines.append("  time     \(Format.duration(c.duration)) wall clock on \(c.threads) thread(s)")
         if let e = report.energy {
             lines.append("  energy   \(Format.energy(e.process.energy)) for this compression (\(e.process.method.label))")
@@ -154,7 +179,7 @@ enum CompressCLI {
         if let carbon = report.carbon {
             lines.append("  carbon   \(Format.carbon(carbon.process)) at \(Format.number(carbon.intensity.value.gramsPerKilowattHour)) gCO2e/kWh (\(carbon.intensity.method.label))")
         }
-        for n in report.notes where n.level != .info || n.code.hasPrefix("compress.") { lines.append("  note: \(n.message)") }
+        for n in report.notes where n.level != .info || n.code.hasPrefix("compress.") { lines.append("  note: \(TerminalText.escaped(n.message))") }
         return lines.joined(separator: "\n")
     }
 }
@@ -175,7 +200,7 @@ final class ProgressBar: @unchecked Sendable {
         let width = 30
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        let text = "\r[\(bar)] \(Int(fraction * 100))% \(label.prefix(40))"
+        let text = "\r[\(bar)] \(Int(fraction * 100))% \(TerminalText.escaped(String(label.prefix(40))))"
         FileHandle.standardError.write(Data((text + "\u{1B}[K").utf8))
     }
 

@@ -50,6 +50,33 @@ import Testing
         ]
     }
 
+    @Test("arrays read from a file stay in the mapping, decode lazily, and are copied byte for byte by the writer")
+    func lazyArraysRoundTrip() throws {
+        let scratch = try Scratch()
+        let path = scratch.path("a.gguf")
+        try GGUFWriter.write(to: path, metadata: Self.metadata, tensors: []) { _ in }
+        let file = try GGUFFile(path: path)
+        // Read back equal to what was written, nested arrays included.
+        for kv in Self.metadata { #expect(file[kv.key] == kv.value, "\(kv.key)") }
+        let nested = try #require(file["t.nested"]?.arrayElements)
+        #expect(nested.count == 3 && nested.elementType == .array)
+        #expect(Array(nested.prefix(1)) == [.array(elementType: .uint8, [.uint8(1), .uint8(2)])])
+        // Writing the read metadata again copies the serialized arrays: the same file.
+        let again = scratch.path("b.gguf")
+        try GGUFWriter.write(to: again, metadata: file.metadata, tensors: []) { _ in }
+        #expect(try readBytes(again) == readBytes(path))
+
+        // 20 million UINT8 elements: counting and a prefix cost nothing like 20M enum values.
+        var b = Bytes()
+        b.raw("GGUF"); b.u32(3); b.u64(0); b.u64(1)
+        b.str("big"); b.u32(9); b.u32(0); b.u64(20_000_000)
+        b.data += [UInt8](repeating: 3, count: 20_000_000)
+        let big = try GGUFFile(path: scratch.write(b.data, "big.gguf"))
+        let array = try #require(big["big"]?.arrayElements)
+        #expect(array.count == 20_000_000 && Array(array.prefix(2)) == [.uint8(3), .uint8(3)])
+        #expect(big["big"]?.description == "[20000000 × UINT8]")
+    }
+
     @Test(arguments: [nil, 8, 64] as [UInt32?])
     func roundTripKeepsMetadataTensorsAndBytes(alignment: UInt32?) throws {
         let scratch = try Scratch()

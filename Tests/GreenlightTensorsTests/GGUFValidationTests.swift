@@ -77,6 +77,19 @@ import Testing
         try expectInvalid(Self.gguf(version: UInt32(3).byteSwapped), "this GGUF file is big-endian")
     }
 
+    @Test("version 0 (or any low-half-zero value that is no swapped 1–3) is a bad version, not big-endian")
+    func versionZeroIsNotBigEndian() throws {
+        let m0 = expectError("unsupported GGUF version 0 (expected 3)") {
+            let scratch = try Scratch()
+            _ = try GGUFFile(path: scratch.write(Self.gguf(version: 0), "v0.gguf"))
+        }
+        #expect(m0?.contains("big-endian") == false)
+        expectError("unsupported GGUF version 65536 (expected 3)") {
+            let scratch = try Scratch()
+            _ = try GGUFFile(path: scratch.write(Self.gguf(version: 0x0001_0000), "v.gguf"))
+        }
+    }
+
     @Test func misalignedOffset() throws {
         try expectInvalid(
             Self.gguf(tensors: [("a", [4], 0, 0), ("b", [4], 0, 16)], data: Array(repeating: 0, count: 64)),

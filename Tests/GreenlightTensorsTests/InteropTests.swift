@@ -169,7 +169,7 @@ import Testing
     /// A value as gguf-py's `ReaderField.contents()` returns it: nested arrays flattened.
     static func flatten(_ value: GGUFValue) -> [String] {
         switch value {
-        case .array(_, let elements): elements.flatMap(flatten)
+        case .array(let a): a.flatMap(flatten)
         case .string(let s): [s]
         case .bool(let b): [b ? "true" : "false"]
         case .float32(let f): [String(Double(f))]

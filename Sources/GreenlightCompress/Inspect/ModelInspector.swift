@@ -80,7 +80,12 @@ public enum ModelInspector {
             var e = ModelInspection.Tensor(name: t.name, type: t.typeName, shape: t.shape, parameters: t.elementCount,
                                            bytes: t.byteCount, bitsPerWeight: Double(t.byteCount * 8) / Double(max(1, t.elementCount)))
             if sparsity, let type = t.type, Quantizer.isDequantizable(type) {
-                let values = try Quantizer.dequantize(source.data(t), type: type)
+                let values: [Float]
+                do {
+                    values = try Quantizer.dequantize(source.data(t), type: type)
+                } catch let error as GreenlightError {
+                    throw GreenlightError.invalidInput("\(TerminalText.escaped(path)): tensor \"\(TerminalText.escaped(t.name))\": \(error.message)")
+                }
                 measure(values, rowLength: t.shape.last ?? 1, into: &e)
                 source.release(t)
             }
@@ -103,11 +108,18 @@ public enum ModelInspector {
         }
     }
 
-    /// A value for display: arrays longer than 8 elements are summarised.
+    /// A value for display: arrays longer than 8 elements show their first 3 (decoded lazily, so a huge
+    /// array costs nothing), strings longer than 256 characters their start.
     static func summary(_ value: GGUFValue) -> String {
-        if case .array(let type, let elements) = value, elements.count > 8 {
-            return "[\(elements.count) × \(type)] " + elements.prefix(3).map(\.description).joined(separator: ", ") + ", …"
+        switch value {
+        case .array(let a) where a.count > 8:
+            return "[\(a.count) × \(a.elementType)] " + a.prefix(3).map(summary).joined(separator: ", ") + ", …"
+        case .array(let a):
+            return "[" + a.map(summary).joined(separator: ", ") + "]"
+        case .string(let s) where s.count > 256:
+            return "\"\(s.prefix(256))…\" (\(s.utf8.count) bytes)"
+        default:
+            return value.description
         }
-        return value.description
     }
 }

@@ -67,6 +67,44 @@ final class Engine {
         global = (r.bits, r.tiesToPrune)
     }
 
+    /// What the pre-pass found in one tensor, before any byte of the output is written.
+    enum Screening {
+        /// Every value encodes to finite values in the planned type.
+        case fits
+        /// The source holds a NaN or an infinity (the first at flat element `index`, row-major).
+        case nonFinite(index: Int, value: Float)
+        /// Finite values whose encoding in the planned type would hold an infinite value or scale.
+        case overflows(maxAbs: Float)
+    }
+
+    /// Reads one tensor to find NaN/inf and values (or block scales) the planned type cannot hold: a max |x|
+    /// pass, and only above ``Quantizer/safeMagnitude(_:)`` an encoding into the scratch buffer to be sure.
+    func screen(_ p: PlannedTensor) throws -> Screening {
+        defer { file.release(p.source) }
+        let vals = try floats(p, mutable: false)
+        var maxAbs: Float = 0
+        var start = 0
+        while start < vals.count {
+            let end = min(start + Self.chunk, vals.count)
+            var m: Float = 0, finite = true
+            for i in start..<end {
+                let a = abs(vals[i])
+                finite = finite && a <= .greatestFiniteMagnitude  // false for NaN too
+                m = max(m, a)
+            }
+            if !finite, let i = (start..<end).first(where: { !vals[$0].isFinite }) {
+                return .nonFinite(index: i, value: vals[i])
+            }
+            maxAbs = max(maxAbs, m)
+            start = end
+        }
+        guard maxAbs > Quantizer.safeMagnitude(p.type), p.type != .f32 else { return .fits }
+        let bytes = try Quantizer.byteCount(of: p.type, elements: vals.count)
+        let out = UnsafeMutableRawBufferPointer(rebasing: output[0..<bytes])
+        try Quantizer.quantize(vals, to: p.type, into: out, threads: options.threads)
+        return Quantizer.firstNonFiniteBlock(UnsafeRawBufferPointer(out), type: p.type) == nil ? .fits : .overflows(maxAbs: maxAbs)
+    }
+
     /// Converts one tensor and hands its bytes to `sink`.
     func run(_ p: PlannedTensor, into sink: TensorFileWriter) throws
         -> (entry: TensorCompression, error: (diff: Double, ref: Double)?, zeros: Int?)
@@ -91,18 +129,34 @@ final class Engine {
             zeros = Int((Pruner.sparsity(vals) * Double(n)).rounded())
         }
         let bytes = try Quantizer.byteCount(of: p.type, elements: n)
-        // Lossless: F32 out of F32 in.
+        // Lossless: F32 out of F32 in. A tensor holding NaN/inf is kept so and left out of the error totals.
         if p.type == .f32 {
             try sink.writeTensor(UnsafeRawBufferPointer(vals))
-            return (entry(p, bytes: bytes, rmse: 0, maxAbs: 0, sparsity: zeros.map { Double($0) / Double(n) }),
-                    (0, sumOfSquares(vals)), zeros)
+            return (entry(p, bytes: bytes, rmse: p.nonFinite ? nil : 0, maxAbs: p.nonFinite ? nil : 0,
+                          sparsity: zeros.map { Double($0) / Double(n) }),
+                    p.nonFinite ? nil : (0, sumOfSquares(vals)), zeros)
         }
         let out = UnsafeMutableRawBufferPointer(rebasing: output[0..<bytes])
-        try Quantizer.quantize(vals, to: p.type, into: out, threads: options.threads)
+        do {
+            try Quantizer.quantize(vals, to: p.type, into: out, threads: options.threads)
+        } catch let e as GreenlightError {
+            throw GreenlightError.invalidInput("\(file.path): tensor \"\(TerminalText.escaped(p.source.name))\": \(e.message)")
+        }
+        // The screening pass chose types that hold every value; this cheap scan guarantees no infinite
+        // scale reaches the file even if that reasoning were wrong.
+        if let b = Quantizer.firstNonFiniteBlock(UnsafeRawBufferPointer(out), type: p.type) {
+            throw GreenlightError.invalidInput(
+                "\(file.path): tensor \"\(TerminalText.escaped(p.source.name))\": block \(b) (elements from \(b * p.type.blockSize)) overflows \(p.type.name) "
+                    + "(an infinite scale or value); nothing was written. Choose F32 or BF16 for it with --tensor-type")
+        }
         try sink.writeTensor(UnsafeRawBufferPointer(out))
         var error: (diff: Double, ref: Double, maxAbs: Double)?
         if options.measureError { error = try measure(UnsafeRawBufferPointer(out), type: p.type, against: vals) }
-        let rmse = error.map { $0.ref > 0 ? ($0.diff / $0.ref).squareRoot() : 0 }
+        // Finite by construction (finite sources, finite encodings, Double sums); checked so NaN never reaches a report.
+        let rmse = error.flatMap { e -> Double? in
+            let r = e.ref > 0 ? (e.diff / e.ref).squareRoot() : 0
+            return r.isFinite ? r : nil
+        }
         return (entry(p, bytes: bytes, rmse: rmse, maxAbs: error?.maxAbs, sparsity: zeros.map { Double($0) / Double(n) }),
                 error.map { ($0.diff, $0.ref) }, zeros)
     }
@@ -120,19 +174,20 @@ final class Engine {
             let src = UnsafeRawBufferPointer(rebasing: encoded[from..<(from + count / type.blockSize * type.typeSize)])
             let dst = UnsafeMutableBufferPointer(rebasing: check[0..<count])
             try Quantizer.dequantize(src, type: type, into: dst)
-            var d: Float = 0, r: Float = 0
+            // Squares in Double: a float near 3e38 squared overflows Float.
+            var d = 0.0, r = 0.0
             for i in 0..<count {
                 let x = w[start + i]
                 let e = dst[i] - x
-                d += e * e
-                r += x * x
+                d += Double(e) * Double(e)
+                r += Double(x) * Double(x)
                 maxAbs = max(maxAbs, abs(e))
             }
-            diff += Double(d)
-            ref += Double(r)
+            diff += d
+            ref += r
             start += count
         }
-        return (diff, ref, Double(maxAbs))
+        return (diff, ref, maxAbs.isFinite ? Double(maxAbs) : .greatestFiniteMagnitude)
     }
 
     private func sumOfSquares(_ w: UnsafeBufferPointer<Float>) -> Double {
@@ -140,9 +195,9 @@ final class Engine {
         var start = 0
         while start < w.count {
             let end = min(start + Self.chunk, w.count)
-            var r: Float = 0
-            for i in start..<end { r += w[i] * w[i] }
-            total += Double(r)
+            var r = 0.0
+            for i in start..<end { r += Double(w[i]) * Double(w[i]) }
+            total += r
             start = end
         }
         return total
@@ -151,7 +206,7 @@ final class Engine {
     private func entry(_ p: PlannedTensor, bytes: Int, rmse: Double?, maxAbs: Double?, sparsity: Double?) -> TensorCompression {
         TensorCompression(
             name: p.name, sourceName: p.name == p.source.name ? nil : p.source.name, shape: p.source.shape,
-            sourceType: p.source.typeName, type: p.type.name, sourceBytes: UInt64(p.source.byteCount),
+            sourceType: p.source.typeName, type: p.outputTypeName, sourceBytes: UInt64(p.source.byteCount),
             bytes: UInt64(bytes), relativeRMSE: rmse, maxAbsError: maxAbs, sparsity: sparsity, fallback: p.fallback)
     }
 }

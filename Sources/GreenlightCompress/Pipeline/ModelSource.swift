@@ -32,15 +32,15 @@ final class ModelSource {
 
     init(path: String) throws {
         self.path = path
-        if try Self.isGGUF(path) {
-            let f = try GGUFFile(path: path)
+        // The format comes from the magic bytes, not the name: a bad .gguf is reported as a bad GGUF.
+        switch try ModelFile.open(path) {
+        case .gguf(let f):
             file = .gguf(f)
             tensors = f.tensors.enumerated().map { i, t in
                 SourceTensor(name: t.name, shape: t.shape, type: t.type, typeName: t.type.name, dtype: nil,
                              elementCount: t.elementCount, byteCount: t.byteCount, index: i)
             }
-        } else {
-            let f = try SafetensorsFile(path: path)
+        case .safetensors(let f):
             file = .safetensors(f)
             tensors = f.tensors.enumerated().map { i, t in
                 SourceTensor(name: t.name, shape: t.shape, type: t.dtype.ggmlType, typeName: t.dtype.name, dtype: t.dtype,
@@ -87,22 +87,12 @@ final class ModelSource {
     /// writer sets anew); for safetensors, the mapping chosen from the `config.json` beside it.
     func architecture() throws -> ModelArchitecture? {
         switch file {
-        case .safetensors: return try ModelArchitecture.detect(besides: path)
+        case .safetensors: return try ModelArchitecture.detect(besides: path, tensors: tensors.map { ($0.name, $0.shape) })
         case .gguf(let f):
             let renewed: Set<String> = [GGUFKey.architecture, GGUFKey.fileType, GGUFKey.quantizationVersion, GGUFKey.name]
             let carried = f.metadata.filter { !renewed.contains($0.key) }
             return ModelArchitecture(name: f.architecture ?? "unknown", metadata: carried, rename: { $0 },
                                      modelName: f[GGUFKey.name]?.stringValue)
         }
-    }
-
-    /// Whether the file starts with the GGUF magic.
-    static func isGGUF(_ path: String) throws -> Bool {
-        guard let h = FileHandle(forReadingAtPath: path) else {
-            throw FileManager.default.fileExists(atPath: path)
-                ? GreenlightError.io("\(path): cannot read") : GreenlightError.notFound("\(path): no such file")
-        }
-        defer { try? h.close() }
-        return (try? h.read(upToCount: 4)) == Data("GGUF".utf8)
     }
 }

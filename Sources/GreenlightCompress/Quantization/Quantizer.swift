@@ -227,6 +227,51 @@ public enum Quantizer {
         return try dequantize(src, type: type)
     }
 
+    /// The largest |x| below which every weight of a tensor is known to encode to finite values in `type`:
+    /// 65504 (the largest half) scaled by the block's divisor for the types whose scale is max / q. Larger
+    /// weights may still fit; ``firstNonFiniteBlock(_:type:)`` on the encoded bytes tells for sure.
+    ///
+    /// - Parameter type: a type for which ``isQuantizable(_:)`` is true.
+    /// - Returns: the bound, `.infinity` for F32.
+    public static func safeMagnitude(_ type: GGMLType) -> Float {
+        let half: Float = 65504
+        return switch type {
+        case .f32: .infinity
+        case .bf16: Float(bitPattern: 0x7F7F_0000)  // the largest finite bfloat16
+        case .q8_0: half * 127
+        case .q4_0: half * 8
+        case .q5_0: half * 16
+        default: half  // F16 itself; Q4_1/Q5_1 store the minimum as a half; K-quant scales are smaller still
+        }
+    }
+
+    /// The index of the first block of `encoded` whose 16-bit float field is infinite or NaN: the value itself
+    /// for F16 and BF16, the scale (and minimum) for the block types. A finite source that gives one has
+    /// overflowed the type. `nil` when all are finite, and for F32 and types without such fields.
+    ///
+    /// - Parameters:
+    ///   - encoded: whole blocks of `type`, as ``quantize(_:to:into:)`` writes them.
+    ///   - type: the encoded type.
+    public static func firstNonFiniteBlock(_ encoded: UnsafeRawBufferPointer, type: GGMLType) -> Int? {
+        let (fields, exponent): ([Int], UInt16) = switch type {
+        case .f16: ([0], 0x7C00)
+        case .bf16: ([0], 0x7F80)
+        case .q8_0, .q4_0, .q5_0: ([0], 0x7C00)
+        case .q4_1, .q5_1, .q4_K: ([0, 2], 0x7C00)
+        case .q6_K: ([208], 0x7C00)
+        default: ([], 0)
+        }
+        guard !fields.isEmpty else { return nil }
+        let blocks = encoded.count / type.typeSize
+        for b in 0..<blocks {
+            for f in fields {
+                let bits = UInt16(littleEndian: encoded.loadUnaligned(fromByteOffset: b * type.typeSize + f, as: UInt16.self))
+                if bits & exponent == exponent { return b }
+            }
+        }
+        return nil
+    }
+
     static var supportedNames: String {
         GGMLType.allCases.filter(isQuantizable).map(\.name).joined(separator: ", ")
     }

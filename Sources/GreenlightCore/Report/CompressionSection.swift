@@ -9,7 +9,8 @@ public struct CompressionSection: Codable, Sendable, Hashable {
     public var dryRun: Bool
     /// The target type asked for, e.g. `Q8_0`.
     public var targetType: String
-    /// S1: bytes of the source file.
+    /// S1: bytes of the source that were converted: the file less the tensors left out (``source`` gives
+    /// the whole file's size).
     public var sourceBytes: UInt64
     /// S2: bytes of the output file (computed exactly for a dry run).
     public var outputBytes: UInt64

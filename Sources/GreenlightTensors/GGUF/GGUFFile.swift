@@ -58,9 +58,14 @@ public final class GGUFFile: MappedTensorFile, @unchecked Sendable {
     ///
     /// - Throws: ``GreenlightError`` (`invalidInput`) naming the path, and the key or tensor at fault,
     ///   when the file is not a valid little-endian GGUF v3 file; `notFound` or `io` when it cannot be read.
-    public init(path: String) throws {
-        let mapped = try MappedFile(path: path)
-        let parsed = try GGUFParser.parse(mapped.bytes, path: path)
+    public convenience init(path: String) throws {
+        try self.init(mapped: try MappedFile(path: path))
+    }
+
+    /// Parses an already mapped file.
+    init(mapped: MappedFile) throws {
+        let path = mapped.path
+        let parsed = try GGUFParser.parse(mapped.bytes, path: path, owner: mapped)
         self.path = path
         self.mapped = mapped
         self.metadata = parsed.metadata
@@ -126,16 +131,20 @@ struct GGUFParser {
 
     let bytes: UnsafeRawBufferPointer
     let path: String
+    /// The mapping `bytes` lie in: arrays then stay in it. Without one they are copied (as bytes).
+    let owner: MappedFile?
     private var pos = 0
 
-    private init(bytes: UnsafeRawBufferPointer, path: String) {
+    private init(bytes: UnsafeRawBufferPointer, path: String, owner: MappedFile?) {
         self.bytes = bytes
         self.path = path
+        self.owner = owner
     }
 
-    /// Parses and validates `bytes`, a whole GGUF file read from `path` (named in errors).
-    static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Result {
-        var parser = GGUFParser(bytes: bytes, path: path)
+    /// Parses and validates `bytes`, a whole GGUF file read from `path` (named in errors); `owner` is the
+    /// mapping holding `bytes`, if any.
+    static func parse(_ bytes: UnsafeRawBufferPointer, path: String, owner: MappedFile? = nil) throws -> Result {
+        var parser = GGUFParser(bytes: bytes, path: path, owner: owner)
         return try parser.parse()
     }
 
@@ -182,13 +191,14 @@ struct GGUFParser {
         pos = 4
         let version = try read(UInt32.self, "the version")
         if version != GGUFFile.version {
-            if version & 0xFFFF == 0 {
+            // Only a byte-swapped 1, 2 or 3 is a big-endian file; 0 and other values are just wrong.
+            if version != 0, version & 0xFFFF == 0, (1...3).contains(version.byteSwapped) {
                 throw bad("this GGUF file is big-endian (version field \(version.byteSwapped) byte-swapped); only little-endian GGUF is supported")
             }
             if version == 1 || version == 2 {
                 throw bad("GGUF version \(version) is not supported, only version 3; re-convert the model with a current llama.cpp or gguf-py")
             }
-            throw bad("unsupported GGUF version \(version) (expected 3)")
+            throw bad("unsupported GGUF version \(version) (expected 3) in the version field at offset 4; the file is corrupt or not from llama.cpp or gguf-py")
         }
         let tensorCount = try read(UInt64.self, "the tensor count")
         let kvCount = try read(UInt64.self, "the metadata count")
@@ -202,10 +212,10 @@ struct GGUFParser {
         var keys: Set<String> = []
         for i in 0..<Int(kvCount) {
             let key = try readString("the key of metadata entry \(i)")
-            guard keys.insert(key).inserted else { throw bad("duplicate metadata key \"\(key)\"") }
-            let rawType = try read(UInt32.self, "the type of \"\(key)\"")
+            guard keys.insert(key).inserted else { throw bad("duplicate metadata key \"\(TerminalText.escaped(key))\"") }
+            let rawType = try read(UInt32.self, "the type of \"\(TerminalText.escaped(key))\"")
             guard let type = GGUFValueType(rawValue: rawType) else {
-                throw bad("metadata \"\(key)\" has unknown value type \(rawType)")
+                throw bad("metadata \"\(TerminalText.escaped(key))\" has unknown value type \(rawType)")
             }
             let value = try readValue(type, key: key, depth: 0)
             metadata.append(GGUFKeyValue(key, value))
@@ -241,7 +251,7 @@ struct GGUFParser {
             let (a, o1) = dataStart.addingReportingOverflow(t.offset)
             let (b, o2) = a.addingReportingOverflow(t.byteCount)
             guard !o1, !o2, b <= bytes.count else {
-                throw bad("tensor \"\(t.name)\" (\(t.byteCount) bytes at data offset \(t.offset)) lies outside the file: it would end at byte \(o1 || o2 ? "past Int.max" : String(b)) of \(bytes.count); the file is truncated or corrupt")
+                throw bad("tensor \"\(TerminalText.escaped(t.name))\" (\(t.byteCount) bytes at data offset \(t.offset)) lies outside the file: it would end at byte \(o1 || o2 ? "past Int.max" : String(b)) of \(bytes.count); the file is truncated or corrupt")
             }
         }
         let byOffset = tensors.sorted { ($0.offset, $0.byteCount) < ($1.offset, $1.byteCount) }
@@ -249,7 +259,7 @@ struct GGUFParser {
         var previous: String?
         for t in byOffset where t.byteCount > 0 {
             if t.offset < end, let previous {
-                throw bad("tensor \"\(t.name)\" at data offset \(t.offset) overlaps tensor \"\(previous)\", which ends at \(end)")
+                throw bad("tensor \"\(TerminalText.escaped(t.name))\" at data offset \(t.offset) overlaps tensor \"\(TerminalText.escaped(previous))\", which ends at \(end)")
             }
             end = t.offset + t.byteCount
             previous = t.name
@@ -258,7 +268,7 @@ struct GGUFParser {
     }
 
     private mutating func readValue(_ type: GGUFValueType, key: String, depth: Int) throws -> GGUFValue {
-        let what = "the value of \"\(key)\""
+        let what = "the value of \"\(TerminalText.escaped(key))\""
         switch type {
         case .uint8: return .uint8(try read(UInt8.self, what))
         case .int8: return .int8(try read(Int8.self, what))
@@ -290,53 +300,75 @@ struct GGUFParser {
             guard count <= UInt64(remaining / elementType.minimumSize) else {
                 throw bad("\(what) at offset \(at) claims \(count) elements of \(elementType), which cannot fit in the \(remaining) bytes left in the file")
             }
-            var elements: [GGUFValue] = []
-            elements.reserveCapacity(Int(count))
-            for _ in 0..<Int(count) {
-                elements.append(try readValue(elementType, key: key, depth: depth + 1))
+            // Validated in place and kept in the mapping: decoding millions of elements up front would
+            // cost far more memory than the file (issue: a 20 MB array took 510 MB).
+            let start = pos
+            try validateElements(elementType, count: Int(count), key: key, depth: depth + 1)
+            let storage: GGUFArray.Storage = owner.map { .mapped($0, start..<pos) } ?? .bytes(Array(bytes[start..<pos]))
+            return .array(GGUFArray(elementType: elementType, count: Int(count), storage: storage))
+        }
+    }
+
+    /// Checks `count` elements of `type` as ``readValue(_:key:depth:)`` would, without keeping them.
+    private mutating func validateElements(_ type: GGUFValueType, count: Int, key: String, depth: Int) throws {
+        let what = "the elements of \"\(TerminalText.escaped(key))\""
+        switch type {
+        case .bool:
+            try need(count, what)
+            for i in 0..<count where bytes[pos + i] > 1 {
+                throw bad("\(what): element \(i) at offset \(pos + i) is a BOOL of \(bytes[pos + i]); only 0 and 1 are valid")
             }
-            return .array(elementType: elementType, elements)
+            pos += count
+        case .string:
+            for i in 0..<count { _ = try readString("element \(i) of \"\(TerminalText.escaped(key))\"") }
+        case .array:
+            for _ in 0..<count { _ = try readValue(.array, key: key, depth: depth) }
+        default:
+            // Fixed-size numbers: any bit pattern is valid; count was bounded by the bytes left.
+            let size = type.fixedSize ?? 1
+            try need(count * size, what)
+            pos += count * size
         }
     }
 
     private mutating func readTensorInfo(index: Int, alignment: Int, names: inout Set<String>) throws -> GGUFTensorInfo {
         let name = try readString("the name of tensor \(index)")
-        guard names.insert(name).inserted else { throw bad("duplicate tensor name \"\(name)\"") }
-        let nDims = try read(UInt32.self, "the dimension count of tensor \"\(name)\"")
+        guard names.insert(name).inserted else { throw bad("duplicate tensor name \"\(TerminalText.escaped(name))\"") }
+        let nDims = try read(UInt32.self, "the dimension count of tensor \"\(TerminalText.escaped(name))\"")
         guard nDims <= UInt32(GGUFFile.maxDimensions) else {
-            throw bad("tensor \"\(name)\" has \(nDims) dimensions; GGUF allows at most \(GGUFFile.maxDimensions)")
+            throw bad("tensor \"\(TerminalText.escaped(name))\" has \(nDims) dimensions; GGUF allows at most \(GGUFFile.maxDimensions)")
         }
         var ne: [Int] = []
         var elements = 1
         for _ in 0..<Int(nDims) {
-            let d = try read(UInt64.self, "the dimensions of tensor \"\(name)\"")
-            guard d <= UInt64(Int64.max) else { throw bad("tensor \"\(name)\" has dimension \(d), which is negative as int64") }
+            let d = try read(UInt64.self, "the dimensions of tensor \"\(TerminalText.escaped(name))\"")
+            guard d <= UInt64(Int64.max) else { throw bad("tensor \"\(TerminalText.escaped(name))\" has dimension \(d), which is negative as int64") }
             ne.append(Int(d))
         }
         for d in ne {
             let (p, o) = elements.multipliedReportingOverflow(by: d)
-            guard !o else { throw bad("tensor \"\(name)\" has dimensions \(ne) whose product overflows") }
+            guard !o else { throw bad("tensor \"\(TerminalText.escaped(name))\" has dimensions \(ne) whose product overflows") }
             elements = p
         }
-        let rawType = try read(UInt32.self, "the type of tensor \"\(name)\"")
+        let rawType = try read(UInt32.self, "the type of tensor \"\(TerminalText.escaped(name))\"")
         guard let type = GGMLType(rawValue: rawType) else {
             if let other = GGMLType.otherName(rawType) {
-                throw bad("tensor \"\(name)\" has ggml type \(rawType) (\(other)), which Greenlight does not support")
+                throw bad("tensor \"\(TerminalText.escaped(name))\" has ggml type \(rawType) (\(other)), which Greenlight does not support")
             }
-            throw bad("tensor \"\(name)\" has unknown ggml type \(rawType)")
+            throw bad("tensor \"\(TerminalText.escaped(name))\" has unknown ggml type \(rawType)")
         }
         let ne0 = ne.first ?? 1
         guard ne0 % type.blockSize == 0 else {
-            throw bad("tensor \"\(name)\" of type \(type.name) has \(ne0) elements per row (ne[0]), not a multiple of the block size \(type.blockSize)")
+            throw bad("tensor \"\(TerminalText.escaped(name))\" of type \(type.name) has \(ne0) elements per row (ne[0]), not a multiple of the block size \(type.blockSize)")
         }
         let (byteCount, o) = (elements / type.blockSize).multipliedReportingOverflow(by: type.typeSize)
-        guard !o else { throw bad("tensor \"\(name)\" byte size overflows") }
-        let offset = try read(UInt64.self, "the offset of tensor \"\(name)\"")
+        guard !o else { throw bad("tensor \"\(TerminalText.escaped(name))\" byte size overflows") }
+        let offset = try read(UInt64.self, "the offset of tensor \"\(TerminalText.escaped(name))\"")
         guard offset <= UInt64(Int.max) else {
-            throw bad("tensor \"\(name)\" has offset \(offset), beyond any file")
+            throw bad("tensor \"\(TerminalText.escaped(name))\" has offset \(offset), beyond any file")
         }
         guard Int(offset) % alignment == 0 else {
-            throw bad("tensor \"\(name)\" has offset \(offset), not a multiple of the alignment \(alignment)")
+            throw bad("tensor \"\(TerminalText.escaped(name))\" has offset \(offset), not a multiple of the alignment \(alignment)")
         }
         return GGUFTensorInfo(name: name, ne: ne, type: type, offset: Int(offset), elementCount: elements, byteCount: byteCount)
     }

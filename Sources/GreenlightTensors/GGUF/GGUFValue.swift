@@ -62,9 +62,9 @@ public enum GGUFValue: Sendable, Equatable, CustomStringConvertible {
     case bool(Bool)
     /// A UTF-8 string.
     case string(String)
-    /// An array whose elements all have type `elementType`; an element of type ``GGUFValueType/array``
-    /// is itself an array with its own element type.
-    case array(elementType: GGUFValueType, [GGUFValue])
+    /// An array whose elements all have one type; an element of type ``GGUFValueType/array`` is itself an
+    /// array with its own element type. Arrays read from a file are decoded lazily (see ``GGUFArray``).
+    case array(GGUFArray)
     case uint64(UInt64)
     case int64(Int64)
     case float64(Double)
@@ -86,6 +86,11 @@ public enum GGUFValue: Sendable, Equatable, CustomStringConvertible {
         case .int64: .int64
         case .float64: .float64
         }
+    }
+
+    /// An array of `elements`, all of type `elementType`.
+    public static func array(elementType: GGUFValueType, _ elements: [GGUFValue]) -> GGUFValue {
+        .array(GGUFArray(elementType: elementType, elements))
     }
 
     /// An array of strings (`tokenizer.ggml.tokens` and the like).
@@ -131,9 +136,15 @@ public enum GGUFValue: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
-    /// The elements, for an ARRAY value.
+    /// The elements, decoded, for an ARRAY value (for large arrays prefer ``arrayElements``).
     public var arrayValue: [GGUFValue]? {
-        if case .array(_, let elements) = self { return elements }
+        if case .array(let a) = self { return a.elements }
+        return nil
+    }
+
+    /// The lazily decoded elements, for an ARRAY value.
+    public var arrayElements: GGUFArray? {
+        if case .array(let a) = self { return a }
         return nil
     }
 
@@ -148,10 +159,7 @@ public enum GGUFValue: Sendable, Equatable, CustomStringConvertible {
         case .float32(let v): "\(v)"
         case .bool(let v): "\(v)"
         case .string(let s): "\"\(s)\""
-        case .array(let t, let elements):
-            elements.count <= 8
-                ? "[" + elements.map(\.description).joined(separator: ", ") + "]"
-                : "[\(elements.count) × \(t)]"
+        case .array(let a): a.description
         case .uint64(let v): "\(v)"
         case .int64(let v): "\(v)"
         case .float64(let v): "\(v)"

@@ -83,9 +83,10 @@ public final class GGUFWriter: TensorFileWriter {
     /// The size in bytes of the file that ``init(path:metadata:tensors:)`` and the data would make, computed
     /// without writing anything (for dry runs).
     ///
+    /// - Parameter path: the file the size is for, named in errors.
     /// - Throws: as ``init(path:metadata:tensors:)`` for invalid declarations.
-    public static func fileSize(metadata: [GGUFKeyValue], tensors specs: [GGUFTensorSpec]) throws -> Int {
-        let (header, infos, alignment) = try layout(metadata: metadata, tensors: specs, path: "(dry run)")
+    public static func fileSize(metadata: [GGUFKeyValue], tensors specs: [GGUFTensorSpec], path: String = "(GGUF size estimate)") throws -> Int {
+        let (header, infos, alignment) = try layout(metadata: metadata, tensors: specs, path: path)
         guard let last = infos.last else { return header.count }
         return header.count + last.offset + last.byteCount + (alignment - last.byteCount % alignment) % alignment
     }
@@ -104,7 +105,7 @@ public final class GGUFWriter: TensorFileWriter {
         var alignment = GGUFKey.defaultAlignment
         var keys: Set<String> = []
         for kv in metadata {
-            guard keys.insert(kv.key).inserted else { throw bad("duplicate metadata key \"\(kv.key)\"") }
+            guard keys.insert(kv.key).inserted else { throw bad("duplicate metadata key \"\(TerminalText.escaped(kv.key))\"") }
             if kv.key == GGUFKey.alignment {
                 guard case .uint32(let a) = kv.value else {
                     throw bad("general.alignment must be UINT32, not \(kv.value.type)")
@@ -114,7 +115,7 @@ public final class GGUFWriter: TensorFileWriter {
             }
             GGUFWriter.appendString(kv.key, to: &header)
             header.appendLittleEndian(kv.value.type.rawValue)
-            try GGUFWriter.appendValue(kv.value, to: &header, depth: 0) { bad("metadata \"\(kv.key)\": \($0)") }
+            try GGUFWriter.appendValue(kv.value, to: &header, depth: 0) { bad("metadata \"\(TerminalText.escaped(kv.key))\": \($0)") }
         }
 
         var infos: [GGUFTensorInfo] = []
@@ -124,18 +125,18 @@ public final class GGUFWriter: TensorFileWriter {
         for spec in specs {
             let name = spec.name
             guard name.utf8.count < GGUFTensorSpec.maxNameBytes else {
-                throw bad("tensor name \"\(name)\" is \(name.utf8.count) bytes; GGUF (GGML_MAX_NAME) allows at most \(GGUFTensorSpec.maxNameBytes - 1)")
+                throw bad("tensor name \"\(TerminalText.escaped(name))\" is \(name.utf8.count) bytes; GGUF (GGML_MAX_NAME) allows at most \(GGUFTensorSpec.maxNameBytes - 1)")
             }
-            guard names.insert(name).inserted else { throw bad("duplicate tensor name \"\(name)\"") }
+            guard names.insert(name).inserted else { throw bad("duplicate tensor name \"\(TerminalText.escaped(name))\"") }
             guard spec.ne.count <= GGUFFile.maxDimensions else {
-                throw bad("tensor \"\(name)\" has \(spec.ne.count) dimensions; GGUF allows at most \(GGUFFile.maxDimensions)")
+                throw bad("tensor \"\(TerminalText.escaped(name))\" has \(spec.ne.count) dimensions; GGUF allows at most \(GGUFFile.maxDimensions)")
             }
-            guard spec.ne.allSatisfy({ $0 >= 0 }) else { throw bad("tensor \"\(name)\" has a negative dimension in ne \(spec.ne)") }
+            guard spec.ne.allSatisfy({ $0 >= 0 }) else { throw bad("tensor \"\(TerminalText.escaped(name))\" has a negative dimension in ne \(spec.ne)") }
             let ne0 = spec.ne.first ?? 1
             guard ne0 % spec.type.blockSize == 0 else {
-                throw bad("tensor \"\(name)\" of type \(spec.type.name) has \(ne0) elements per row (ne[0]), not a multiple of the block size \(spec.type.blockSize)")
+                throw bad("tensor \"\(TerminalText.escaped(name))\" of type \(spec.type.name) has \(ne0) elements per row (ne[0]), not a multiple of the block size \(spec.type.blockSize)")
             }
-            guard let size = spec.byteCount else { throw bad("tensor \"\(name)\" byte size overflows") }
+            guard let size = spec.byteCount else { throw bad("tensor \"\(TerminalText.escaped(name))\" byte size overflows") }
             let elements = spec.ne.reduce(1, *)  // cannot overflow: byteCount checked it
             infos.append(GGUFTensorInfo(name: name, ne: spec.ne, type: spec.type, offset: offset, elementCount: elements, byteCount: size))
 
@@ -147,7 +148,7 @@ public final class GGUFWriter: TensorFileWriter {
 
             let (padded, o1) = size.addingReportingOverflow((alignment - size % alignment) % alignment)
             let (next, o2) = offset.addingReportingOverflow(padded)
-            guard !o1, !o2 else { throw bad("tensor \"\(name)\": data offsets overflow") }
+            guard !o1, !o2 else { throw bad("tensor \"\(TerminalText.escaped(name))\": data offsets overflow") }
             offset = next
         }
         header.append(contentsOf: repeatElement(0, count: (alignment - header.count % alignment) % alignment))
@@ -219,15 +220,22 @@ public final class GGUFWriter: TensorFileWriter {
         case .float64(let v): out.appendLittleEndian(v.bitPattern)
         case .bool(let v): out.append(v ? 1 : 0)
         case .string(let s): appendString(s, to: &out)
-        case .array(let elementType, let elements):
+        case .array(let a):
             guard depth < GGUFFile.maxArrayNesting else {
                 throw bad("arrays nested deeper than \(GGUFFile.maxArrayNesting) levels cannot be read back")
             }
-            out.appendLittleEndian(elementType.rawValue)
-            out.appendLittleEndian(UInt64(elements.count))
-            for (i, e) in elements.enumerated() {
-                guard e.type == elementType else {
-                    throw bad("array of \(elementType) has an element \(i) of type \(e.type)")
+            out.appendLittleEndian(a.elementType.rawValue)
+            out.appendLittleEndian(UInt64(a.count))
+            // An array read from a file is copied as it is (the parser validated it); others element by element.
+            let copied = a.withSerializedElements { raw -> Bool in
+                guard let raw else { return false }
+                out.append(contentsOf: raw)
+                return true
+            }
+            guard !copied else { return }
+            for (i, e) in a.enumerated() {
+                guard e.type == a.elementType else {
+                    throw bad("array of \(a.elementType) has an element \(i) of type \(e.type)")
                 }
                 try appendValue(e, to: &out, depth: depth + 1, bad)
             }

@@ -54,8 +54,13 @@ public final class SafetensorsFile: MappedTensorFile, @unchecked Sendable {
     /// - Parameter path: a file path.
     /// - Throws: ``GreenlightError`` (`invalidInput`) naming the path, and the tensor where one is at
     ///   fault, when the file breaks any rule of the format; `notFound` or `io` when it cannot be read.
-    public init(path: String) throws {
-        let mapped = try MappedFile(path: path)
+    public convenience init(path: String) throws {
+        try self.init(mapped: try MappedFile(path: path))
+    }
+
+    /// Parses an already mapped file.
+    init(mapped: MappedFile) throws {
+        let path = mapped.path
         let header = try SafetensorsHeader.parse(mapped.bytes, path: path)
         self.path = path
         self.mapped = mapped
@@ -163,17 +168,17 @@ struct SafetensorsHeader {
         for t in sorted {
             let o = t.dataOffsets
             if o.lowerBound > end {
-                throw bad("tensor \"\(t.name)\": data_offsets [\(o.lowerBound), \(o.upperBound)] leave a gap of \(o.lowerBound - end) bytes after the previous tensor, which ends at \(end)")
+                throw bad("tensor \"\(TerminalText.escaped(t.name))\": data_offsets [\(o.lowerBound), \(o.upperBound)] leave a gap of \(o.lowerBound - end) bytes after the previous tensor, which ends at \(end)")
             }
             if o.lowerBound < end {
-                throw bad("tensor \"\(t.name)\": data_offsets [\(o.lowerBound), \(o.upperBound)] overlap the previous tensor, which ends at \(end)")
+                throw bad("tensor \"\(TerminalText.escaped(t.name))\": data_offsets [\(o.lowerBound), \(o.upperBound)] overlap the previous tensor, which ends at \(end)")
             }
             let (bytesNeeded, overflow) = t.elementCount.multipliedReportingOverflow(by: t.dtype.size)
             if overflow {
-                throw bad("tensor \"\(t.name)\": shape \(t.shape) of \(t.dtype.name) overflows when computing its byte size")
+                throw bad("tensor \"\(TerminalText.escaped(t.name))\": shape \(t.shape) of \(t.dtype.name) overflows when computing its byte size")
             }
             if bytesNeeded != o.count {
-                throw bad("tensor \"\(t.name)\": data_offsets [\(o.lowerBound), \(o.upperBound)] span \(o.count) bytes but shape \(t.shape) of \(t.dtype.name) needs \(bytesNeeded) bytes")
+                throw bad("tensor \"\(TerminalText.escaped(t.name))\": data_offsets [\(o.lowerBound), \(o.upperBound)] span \(o.count) bytes but shape \(t.shape) of \(t.dtype.name) needs \(bytesNeeded) bytes")
             }
             end = o.upperBound
         }
@@ -195,7 +200,7 @@ struct SafetensorsHeader {
             for member in pairs {
                 let k = member.key, v = member.value
                 guard case .string(let s) = v else {
-                    throw bad("__metadata__ must map strings to strings, but \"\(k)\" is \(v.kind)")
+                    throw bad("__metadata__ must map strings to strings, but \"\(TerminalText.escaped(k))\" is \(v.kind)")
                 }
                 map[k] = s
             }
@@ -208,7 +213,7 @@ struct SafetensorsHeader {
     private static func parseEntry(
         name: String, _ value: JSONValue, _ bad: (String) -> GreenlightError
     ) throws -> SafetensorsTensorInfo {
-        func badTensor(_ what: String) -> GreenlightError { bad("tensor \"\(name)\": \(what)") }
+        func badTensor(_ what: String) -> GreenlightError { bad("tensor \"\(TerminalText.escaped(name))\": \(what)") }
         guard case .object(let fields) = value else {
             throw badTensor("entry must be an object with dtype, shape and data_offsets, not \(value.kind)")
         }
@@ -228,7 +233,7 @@ struct SafetensorsHeader {
 
         guard case .string(let dtypeName) = dtypeValue else { throw badTensor("dtype must be a string, not \(dtypeValue.kind)") }
         guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
-            throw badTensor("unknown dtype \"\(dtypeName)\" (known: \(SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw badTensor("unknown dtype \"\(TerminalText.escaped(dtypeName))\" (known: \(SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
 
         guard case .array(let dims) = shapeValue else { throw badTensor("shape must be an array of non-negative integers, not \(shapeValue.kind)") }

@@ -49,8 +49,12 @@ public final class SafetensorsWriter: TensorFileWriter {
     /// without writing anything (for dry runs).
     ///
     /// - Throws: as ``init(path:tensors:metadata:)`` for invalid declarations.
-    public static func fileSize(tensors specs: [SafetensorsTensorSpec], metadata: [String: String]? = nil) throws -> Int {
-        let (header, infos) = try layout(specs, metadata: metadata, path: "(dry run)")
+    ///
+    /// - Parameter path: the file the size is for, named in errors.
+    public static func fileSize(
+        tensors specs: [SafetensorsTensorSpec], metadata: [String: String]? = nil, path: String = "(safetensors size estimate)"
+    ) throws -> Int {
+        let (header, infos) = try layout(specs, metadata: metadata, path: path)
         return 8 + header.count + (infos.last?.dataOffsets.upperBound ?? 0)
     }
 
@@ -64,17 +68,17 @@ public final class SafetensorsWriter: TensorFileWriter {
         var offset = 0
         for spec in specs {
             guard spec.name != "__metadata__" else { throw bad("\"__metadata__\" is reserved and cannot name a tensor") }
-            guard seen.insert(spec.name).inserted else { throw bad("duplicate tensor name \"\(spec.name)\"") }
+            guard seen.insert(spec.name).inserted else { throw bad("duplicate tensor name \"\(TerminalText.escaped(spec.name))\"") }
             var elements = 1
             for d in spec.shape {
-                guard d >= 0 else { throw bad("tensor \"\(spec.name)\": negative dimension in shape \(spec.shape)") }
+                guard d >= 0 else { throw bad("tensor \"\(TerminalText.escaped(spec.name))\": negative dimension in shape \(spec.shape)") }
                 let (p, o) = elements.multipliedReportingOverflow(by: d)
-                guard !o else { throw bad("tensor \"\(spec.name)\": the product of shape \(spec.shape) overflows") }
+                guard !o else { throw bad("tensor \"\(TerminalText.escaped(spec.name))\": the product of shape \(spec.shape) overflows") }
                 elements = p
             }
             let (size, o1) = elements.multipliedReportingOverflow(by: spec.dtype.size)
             let (end, o2) = offset.addingReportingOverflow(size)
-            guard !o1, !o2 else { throw bad("tensor \"\(spec.name)\": byte size overflows") }
+            guard !o1, !o2 else { throw bad("tensor \"\(TerminalText.escaped(spec.name))\": byte size overflows") }
             infos.append(SafetensorsTensorInfo(
                 name: spec.name, dtype: spec.dtype, shape: spec.shape, dataOffsets: offset..<end, elementCount: elements))
             offset = end

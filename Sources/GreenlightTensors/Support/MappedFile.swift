@@ -20,7 +20,8 @@ final class MappedFile: @unchecked Sendable {
     /// Maps `path`. Empty files map to an empty buffer (mmap refuses length 0).
     init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it. No effect on regular files.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let err = errno
             if err == ENOENT { throw GreenlightError.notFound("\(path): no such file") }
@@ -32,7 +33,15 @@ final class MappedFile: @unchecked Sendable {
             throw GreenlightError.io("\(path): cannot stat: \(String(cString: strerror(errno)))")
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw GreenlightError.invalidInput("\(path): not a regular file")
+            let kind = switch st.st_mode & S_IFMT {
+            case S_IFDIR: "a directory"
+            case S_IFIFO: "a FIFO (named pipe)"
+            case S_IFCHR: "a character device"
+            case S_IFBLK: "a block device"
+            case S_IFSOCK: "a socket"
+            default: "not a regular file"
+            }
+            throw GreenlightError.invalidInput("\(path): is \(kind), not a regular file; model files are read by mapping them, so give the path of the file itself")
         }
         let size = Int(st.st_size)
         if size == 0 {

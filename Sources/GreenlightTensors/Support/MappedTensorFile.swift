@@ -18,7 +18,7 @@ extension MappedTensorFile {
     /// - Throws: ``GreenlightError`` (`notFound`) when the file has no such tensor.
     public func data(named name: String) throws -> UnsafeRawBufferPointer {
         guard let info = tensor(named: name) else {
-            throw GreenlightError.notFound("\(path): no tensor named \"\(name)\"")
+            throw GreenlightError.notFound("\(path): no tensor named \"\(TerminalText.escaped(name))\"")
         }
         return data(for: info)
     }

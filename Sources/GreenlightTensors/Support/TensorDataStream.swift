@@ -73,13 +73,13 @@ final class TensorDataStream {
     func writeTensor(_ bytes: UnsafeRawBufferPointer) throws {
         try guarded {
             guard writtenInCurrent == 0 else {
-                throw GreenlightError.invalidInput("cannot write \(path): tensor \"\(names[current])\" is partly written (\(writtenInCurrent) of \(sizes[current]) bytes); finish it with write(_:)")
+                throw GreenlightError.invalidInput("cannot write \(path): tensor \"\(TerminalText.escaped(names[current]))\" is partly written (\(writtenInCurrent) of \(sizes[current]) bytes); finish it with write(_:)")
             }
             guard current < sizes.count else {
                 throw GreenlightError.invalidInput("cannot write \(path): all \(sizes.count) declared tensors are already written")
             }
             guard bytes.count == sizes[current] else {
-                throw GreenlightError.invalidInput("cannot write \(path): tensor \"\(names[current])\" needs \(sizes[current]) bytes, got \(bytes.count)")
+                throw GreenlightError.invalidInput("cannot write \(path): tensor \"\(TerminalText.escaped(names[current]))\" needs \(sizes[current]) bytes, got \(bytes.count)")
             }
             try file.write(bytes)
             writtenInCurrent = bytes.count
@@ -93,7 +93,7 @@ final class TensorDataStream {
             while current < sizes.count, writtenInCurrent == sizes[current] { try completeCurrent() }
             if current < sizes.count {
                 let later = sizes.count - current - 1
-                throw GreenlightError.invalidInput("cannot write \(path): tensor \"\(names[current])\" is incomplete (\(writtenInCurrent) of \(sizes[current]) bytes)" + (later > 0 ? " and \(later) later tensors were never written" : ""))
+                throw GreenlightError.invalidInput("cannot write \(path): tensor \"\(TerminalText.escaped(names[current]))\" is incomplete (\(writtenInCurrent) of \(sizes[current]) bytes)" + (later > 0 ? " and \(later) later tensors were never written" : ""))
             }
             try file.commit()
             finished = true
