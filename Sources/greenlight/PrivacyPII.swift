@@ -214,7 +214,15 @@ extension Privacy {
                 let entities = summary.entitiesTransformed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 say("\(summary.rows) rows anonymized into \(output)\(entities.isEmpty ? "" : "; entities: " + entities)")
                 let pii = PIISummary(records: summary.rows, findings: summary.entitiesTransformed, method: PIIAnalyzer.method)
-                try writePrivacyReport(PrivacySection(pii: pii, anonymization: summary), to: json)
+                // Direct identifiers the config leaves as they are: said, not silently released.
+                let kept = summary.columns.filter { $0.classification == ColumnClass.directIdentifier.rawValue && $0.operation == "keep" }.map(\.column)
+                var notes: [Note] = []
+                if !kept.isEmpty {
+                    let message = "columns classified as direct identifiers have no operator in \(config) and are kept as they are: \(kept.joined(separator: ", "))"
+                    say("warning: " + message)
+                    notes.append(Note(.warning, code: "anonymize-direct-identifier-kept", message))
+                }
+                try writePrivacyReport(PrivacySection(pii: pii, anonymization: summary), notes: notes, to: json)
             } catch {
                 throw privacyFail(error)
             }

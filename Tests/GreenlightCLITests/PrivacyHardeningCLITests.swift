@@ -198,6 +198,11 @@ struct PrivacyHardeningCLITests {
         #expect(try String(contentsOfFile: out, encoding: .utf8).contains("José García"))
         let unknown = try CLI.run(["privacy", "scan", csv.path, "--encoding", "ebcdic"])
         #expect(unknown.status != 0 && unknown.stderr.contains("unknown text encoding ebcdic"), "\(unknown.stderr)")
+        // Direct identifiers the config leaves alone are warned about.
+        let utf = dir.appendingPathComponent("utf8.csv").path
+        try FileManager.default.copyItem(atPath: Self.patients, toPath: utf)
+        let warned = try CLI.run(["privacy", "anonymize", utf, "--config", config, "-o", out])
+        #expect(warned.status == 0 && warned.stderr.contains("warning: columns classified as direct identifiers have no operator in \(config) and are kept as they are: patient_id, email, phone, ssn"), "\(warned.stderr)")
         // A 0xFF in the last field of the file: an error, not a row silently dropped.
         let ff = dir.appendingPathComponent("ff.csv")
         try Data(Array("name,zip\nAda,1".utf8) + [0xFF]).write(to: ff)
