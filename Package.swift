@@ -5,7 +5,6 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
-let csv: Target.Dependency = .product(name: "CSV", package: "CSV.swift")
 
 var targets: [Target] = [
     // Units, the report model, bundled grid/hardware data, SCI maths, exporters, and the one way files are
@@ -25,7 +24,7 @@ var targets: [Target] = [
     // Privacy: Fernet and age encryption, PII detection and anonymisation, k-anonymity, differential privacy.
     .target(
         name: "GreenlightPrivacy",
-        dependencies: ["GreenlightCore", crypto, cryptoExtras, yams, csv]
+        dependencies: ["GreenlightCore", crypto, cryptoExtras, yams]
     ),
     // Tensor file formats: safetensors and GGUF readers and writers, ggml type tables.
     .target(
@@ -108,7 +107,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

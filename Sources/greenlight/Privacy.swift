@@ -30,21 +30,22 @@ struct Privacy: ParsableCommand {
         }
 
         func run() throws {
-            guard age else {
-                print(Fernet.generateKey())
-                return
-            }
-            let identity = AgeX25519Identity.generate()
-            guard let output else {
-                print(identity.identityFileContents(), terminator: "")
-                return
-            }
             do {
+                guard age else {
+                    try writeOut(Fernet.generateKey() + "\n")
+                    return
+                }
+                let identity = AgeX25519Identity.generate()
+                guard let output else {
+                    try writeOut(identity.identityFileContents())
+                    return
+                }
+                try checkPrivacyOutputs([output], reading: [])
                 try identity.writeIdentityFile(toPath: output)
+                printError("Public key: \(identity.recipient)")
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
-            printError("Public key: \(identity.recipient)")
         }
     }
 
@@ -71,6 +72,7 @@ struct Privacy: ParsableCommand {
 
         func run() throws {
             do {
+                try io.checkOutputs(alsoReading: [key.keyFile, age.passphraseFile])
                 if key.isGiven {
                     let plaintext = try io.readInput()
                     let token = try key.fernet().encrypt(plaintext)
@@ -91,7 +93,7 @@ struct Privacy: ParsableCommand {
                 try io.writeReport(operation: "encrypt", format: "age-v1", plaintextBytes: PrivacyIOOptions.size(io.input),
                                    recipients: age.passphraseFile != nil ? ["scrypt"] : age.recipients.map { _ in "x25519" })
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
     }
@@ -125,6 +127,7 @@ struct Privacy: ParsableCommand {
 
         func run() throws {
             do {
+                try io.checkOutputs(alsoReading: [key.keyFile, age.passphraseFile] + age.identityFiles)
                 if key.isGiven {
                     let text = String(decoding: try io.readInput(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                     let data = try key.fernet().decrypt(text, ttl: ttl.map { .seconds($0) })
@@ -142,7 +145,7 @@ struct Privacy: ParsableCommand {
                 try io.writeReport(operation: "decrypt", format: "age-v1", plaintextBytes: PrivacyIOOptions.size(io.output),
                                    recipients: age.passphraseFile != nil ? ["scrypt"] : ["x25519"])
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
     }
@@ -199,8 +202,11 @@ struct FernetKeyOptions: ParsableArguments {
     func fernet() throws -> Fernet {
         if let keyText { return try Fernet(key: keyText) }
         let path = keyFile ?? ""
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GreenlightError.notFound("cannot read key file \(path)")
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw GreenlightError.notFound("cannot read the key file \(path): \(reason(error))")
         }
         return try Fernet(key: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -216,24 +222,36 @@ struct PrivacyIOOptions: ParsableArguments {
 
     func readInput() throws -> Data {
         guard let input else { return FileHandle.standardInput.readDataToEndOfFile() }
-        guard let data = FileManager.default.contents(atPath: input) else {
-            throw GreenlightError.notFound("cannot read \(input)")
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: input))
+        } catch {
+            throw GreenlightError.notFound("cannot read \(input): \(reason(error))")
         }
-        return data
     }
 
     /// The input as a handle for streaming (age).
     func inputHandle() throws -> FileHandle {
         guard let input else { return FileHandle.standardInput }
-        guard let handle = FileHandle(forReadingAtPath: input) else { throw GreenlightError.notFound("cannot read \(input)") }
-        return handle
+        let fd = open(input, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw GreenlightError.notFound("cannot read \(input): \(String(cString: strerror(errno)))") }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw GreenlightError.invalidInput("cannot read \(input): it is a directory")
+        }
+        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    /// Refuses, before any work, an output (-o, --json) that cannot be written or is one of the inputs.
+    func checkOutputs(alsoReading others: [String?]) throws {
+        try checkPrivacyOutputs([output, json], reading: [input] + others, stdout: output == nil)
     }
 
     @Option(help: "Write a privacy report (kind privacy, privacy.encryption) here, atomically.")
     var json: String?
 
     func writeOutput(_ data: Data) throws {
-        if let output { try AtomicFile.write(data, to: output) } else { FileHandle.standardOutput.write(data) }
+        if let output { try AtomicFile.write(data, to: output) } else { try writeResultBytes(data) }
     }
 
     /// Size of a file, when it is one.

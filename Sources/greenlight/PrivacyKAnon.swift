@@ -46,8 +46,11 @@ extension Privacy {
         @Option(help: "YAML hierarchies by column (date, zip, numeric, {numeric: [widths]}, {categories: tree}).")
         var hierarchy: String?
 
-        @Option(help: "Direct identifiers to leave out of the output, comma-separated.")
+        @Option(help: "Columns to leave out of the output, comma-separated. Columns `privacy scan` classifies as direct identifiers are left out by default.")
         var drop: String?
+
+        @Option(help: "Columns to release as they are, comma-separated, even direct identifiers (which are otherwise dropped).")
+        var keep: String?
 
         @Option(help: "Direct identifiers to replace by keyed pseudonyms (HMAC-SHA256 under the HKDF key of the column name as domain), comma-separated; needs --key-file.")
         var pseudonymize: String?
@@ -64,10 +67,12 @@ extension Privacy {
         @Option(help: "Write the JSON report here (atomically).")
         var json: String?
 
+        @OptionGroup var encoding: EncodingOptions
+
         func validate() throws {
             if measure {
-                if output != nil || drop != nil || pseudonymize != nil || hierarchy != nil {
-                    throw ValidationError("--measure writes no table: drop -o, --drop, --pseudonymize, --hierarchy")
+                if output != nil || drop != nil || keep != nil || pseudonymize != nil || hierarchy != nil {
+                    throw ValidationError("--measure writes no table: drop -o, --drop, --keep, --pseudonymize, --hierarchy")
                 }
             } else {
                 guard k != nil else { throw ValidationError("give --k (or --measure to only measure)") }
@@ -78,17 +83,16 @@ extension Privacy {
 
         func run() throws {
             do {
-                let table = try CSVTable(contentsOfFile: input)
+                try checkPrivacyOutputs([output, json], reading: [input, hierarchy, keyFile])
+                let table = try CSVTable(contentsOfFile: input, encoding: encoding.encoding)
                 let qis = Self.list(qi)
                 if measure {
                     try runMeasure(table, qis)
                 } else {
                     try runAnonymize(table, qis)
                 }
-            } catch let code as ExitCode {
-                throw code
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
 
@@ -103,8 +107,8 @@ extension Privacy {
             summary.lRequired = l
             summary.tRequired = t
             let notes = try methodNotes(table)
-            printError(Self.describe(summary, entropyLRequired: entropyL))
-            notes.forEach { printError("  \($0.message)") }
+            say(Self.describe(summary, entropyLRequired: entropyL))
+            notes.forEach { say("  \($0.message)") }
             try writeReport(summary, anonymization: nil, notes: notes)
             let met = (k.map { summary.kReached >= $0 } ?? true)
                 && (l.map { (summary.lReached ?? 0) >= $0 } ?? true)
@@ -120,39 +124,49 @@ extension Privacy {
             let requirements = try AnonymityRequirements(k: k ?? 1, l: l, entropyL: entropyL, t: t, suppressionLimit: suppress)
             var hierarchies: [String: GeneralizationHierarchy] = [:]
             if let hierarchy {
-                guard let data = FileManager.default.contents(atPath: hierarchy) else { throw GreenlightError.notFound("cannot read \(hierarchy)") }
-                for (column, h) in try GeneralizationHierarchy.hierarchies(yaml: String(decoding: data, as: UTF8.self)) {
+                let data: Data
+                do { data = try Data(contentsOf: URL(fileURLWithPath: hierarchy)) } catch {
+                    throw GreenlightError.notFound("cannot read the hierarchy file \(hierarchy): \(reason(error))")
+                }
+                let parsed: [(String, GeneralizationHierarchy?)]
+                do {
+                    parsed = try GeneralizationHierarchy.hierarchies(yaml: String(decoding: data, as: UTF8.self)).map { ($0.0, $0.1) }
+                } catch let error as GreenlightError {
+                    throw GreenlightError.invalidInput("\(hierarchy): \(error.message)")
+                }
+                for (column, h) in parsed {
                     let values = try table.columns[table.columnIndex(column)]
                     hierarchies[column] = h ?? .numeric(fitting: values.compactMap { Double($0) })
                 }
             }
-            let dropped = drop.map(Self.list) ?? []
-            for name in dropped { _ = try table.columnIndex(name) }
+            let plan = try ReleasePlan(table: table, quasiIdentifiers: qis, sensitive: sensitive, drop: drop.map(Self.list) ?? [],
+                                       pseudonymize: pseudonymize.map(Self.list) ?? [], keep: keep.map(Self.list) ?? [])
             let result = try KAnonymity.anonymize(
                 table, quasiIdentifiers: qis, sensitive: sensitive, hierarchies: hierarchies, requirements: requirements)
-            let pseudonymized = pseudonymize.map(Self.list) ?? []
             var transforms: [String: @Sendable (String) -> String] = [:]
             if let keyFile {
-                guard let data = FileManager.default.contents(atPath: keyFile) else { throw GreenlightError.notFound("cannot read --key-file \(keyFile)") }
+                let data: Data
+                do { data = try Data(contentsOf: URL(fileURLWithPath: keyFile)) } catch {
+                    throw GreenlightError.notFound("cannot read --key-file \(keyFile): \(reason(error))")
+                }
                 let pseudonymizer = try Pseudonymizer(keyText: String(decoding: data, as: UTF8.self), source: "--key-file \(keyFile)")
-                for name in pseudonymized {
-                    _ = try table.columnIndex(name)
+                for name in plan.pseudonymized {
                     let key = pseudonymizer.domainKey(name)
                     transforms[name] = { Pseudonymizer.pseudonym($0, key: key) }
                 }
             }
-            let csv = try result.csvData(dropping: dropped, transforming: transforms)
-            let treatments = table.header.map { name in
-                if dropped.contains(name) { return ColumnTreatment(column: name, classification: "direct-identifier", operation: "drop") }
-                if pseudonymized.contains(name) { return ColumnTreatment(column: name, classification: "direct-identifier", operation: "pseudonymize") }
-                if qis.contains(name) { return ColumnTreatment(column: name, classification: "quasi-identifier", operation: "generalize") }
-                return ColumnTreatment(column: name, classification: name == sensitive ? "sensitive" : "other", operation: "keep")
-            }
+            let csv = try result.csvData(dropping: plan.dropped, transforming: transforms)
+            let treatments = plan.treatments
             let notes = try methodNotes(table)
             try AtomicFile.write(csv, to: output ?? "")
-            printError(Self.describe(result.summary, entropyLRequired: entropyL))
-            notes.forEach { printError("  \($0.message)") }
-            try writeReport(result.summary, anonymization: AnonymizationSummary(rows: table.rowCount, columns: treatments), notes: notes)
+            say(Self.describe(result.summary, entropyLRequired: entropyL))
+            notes.forEach { say("  \($0.message)") }
+            if !plan.droppedByDefault.isEmpty {
+                say("direct identifiers dropped by default: \(plan.droppedByDefault.joined(separator: ", ")) (release one with --keep or --pseudonymize)")
+            }
+            plan.warnings.forEach { say("warning: \($0)") }
+            let planNotes = plan.warnings.map { Note(.warning, code: "kanon-column", $0) }
+            try writeReport(result.summary, anonymization: AnonymizationSummary(rows: table.rowCount, columns: treatments), notes: notes + planNotes)
         }
 
         /// What the summary has no field for: how t was measured, the entropy l asked for.
@@ -204,7 +218,9 @@ extension Privacy {
                 max(|lower|, |upper|) with values clamped to [lower, upper]; mean = noisy sum / noisy count with \
                 ε (and δ) split in half. Laplace: b = Δ/ε. Gaussian: σ = Δ·√(2 ln(1.25/δ))/ε, for ε < 1. Noise comes \
                 from the system's secure generator. The ledger (a JSON file, locked while updated) records every \
-                query per dataset (SHA-256 of the file, or --dataset) and refuses one that would exceed the budget.
+                query per dataset (its name: --dataset, default the file's canonical path; the contents' SHA-256 is \
+                recorded beside it), refuses one that would exceed the budget, and is refused itself when edited \
+                (its entries are chained by SHA-256). An answer that cannot be printed is not charged.
                 """
         )
 
@@ -238,7 +254,7 @@ extension Privacy {
         @Option(name: .customLong("delta-budget"), help: "The dataset's total δ budget (default 0: Laplace only).")
         var deltaBudget: Double = 0
 
-        @Option(help: "Name the dataset in the ledger (default: sha256 of the file's bytes).")
+        @Option(help: "The dataset's name in the ledger, which its budget belongs to (default: the data file's canonical path). The SHA-256 of the contents is recorded beside it.")
         var dataset: String?
 
         @Option(help: "The ledger file (default: $XDG_STATE_HOME/greenlight/dp-ledger.json, else ~/.local/state/greenlight/dp-ledger.json).")
@@ -246,6 +262,8 @@ extension Privacy {
 
         @Option(help: "Write the JSON report here (atomically).")
         var json: String?
+
+        @OptionGroup var encoding: EncodingOptions
 
         func validate() throws {
             guard ["count", "sum", "mean"].contains(query) else { throw ValidationError("--query must be count, sum or mean") }
@@ -269,34 +287,79 @@ extension Privacy {
                 }
                 let mech: DPMechanism = mechanism == "gaussian"
                     ? try .gaussian(epsilon: epsilon, delta: delta ?? 0) : try .laplace(epsilon: epsilon)
-                guard let data = FileManager.default.contents(atPath: input) else { throw GreenlightError.notFound("cannot read \(input)") }
-                let table = try CSVTable(csv: String(decoding: data, as: UTF8.self), name: input)
-                let datasetID = dataset ?? PrivacyBudgetLedger.datasetID(contentsOf: data)
                 let ledgerPath = try ledger ?? Self.defaultLedger()
+                // The ledger and the report are outputs: checked before any work, and neither may be the data.
+                try checkPrivacyOutputs([ledgerPath, json], reading: [input], stdout: true)
+                let bytes = try Self.readBytes(input)
+                let table = try CSVTable(bytes: bytes, name: input, encoding: encoding.encoding)
+                let contentHash = PrivacyBudgetLedger.datasetID(contentsOf: Data(bytes))
+                let datasetName = try dataset ?? Self.canonicalPath(input)
                 var rng = SystemRandomNumberGenerator()
-                let (outcome, account) = try PrivacyBudgetLedger(path: ledgerPath).spend(
-                    dataset: datasetID, epsilon: mech.epsilon, delta: mech.delta, query: dpQuery.description,
+                let g = { (x: Double) in String(format: "%g", x) }
+                _ = try PrivacyBudgetLedger(path: ledgerPath).spend(
+                    dataset: datasetName, contentSHA256: contentHash, epsilon: mech.epsilon, delta: mech.delta, query: dpQuery.description,
                     mechanism: mechanism, epsilonBudget: budget, deltaBudget: deltaBudget
                 ) {
                     try dpQuery.release(on: table, bounds: bounds, mechanism: mech, using: &rng)
-                }
-                let r = outcome.release
-                let g = { (x: Double) in String(format: "%g", x) }
-                printError("\(r.query) [\(r.mechanism), ε = \(g(r.epsilon)), δ = \(g(r.delta)), sensitivity \(g(r.sensitivity)), noise scale \(g(r.noiseScale))]")
-                for note in outcome.notes { printError("  \(note)") }
-                printError("budget of \(datasetID): spent ε = \(g(account.epsilonSpent)) of \(g(account.epsilonBudget)), δ = \(g(account.deltaSpent)) of \(g(account.deltaBudget)) (ledger \(ledgerPath))")
-                print(r.value)
-                if let json {
-                    let summary = DifferentialPrivacySummary(
-                        dataset: datasetID, releases: [r], epsilonSpent: account.epsilonSpent, deltaSpent: account.deltaSpent,
-                        epsilonBudget: account.epsilonBudget, deltaBudget: account.deltaBudget, ledger: ledgerPath)
-                    let report = Report(kind: .privacy, privacy: PrivacySection(differentialPrivacy: summary),
-                                        notes: outcome.notes.map { Note(.info, code: "dp-mean-split", $0) })
-                    try AtomicFile.write(report.jsonData(), to: json)
+                } deliver: { outcome, account in
+                    // The report first (to a temporary file), then the answer, then the report published:
+                    // if printing fails the report is discarded and the ledger entry taken back.
+                    var report: AtomicFileWriter?
+                    if let json {
+                        let summary = DifferentialPrivacySummary(
+                            dataset: datasetName, contentSHA256: contentHash, releases: [outcome.release],
+                            epsilonSpent: account.epsilonSpent, deltaSpent: account.deltaSpent,
+                            epsilonBudget: account.epsilonBudget, deltaBudget: account.deltaBudget, ledger: ledgerPath)
+                        let data = try Report(kind: .privacy, privacy: PrivacySection(differentialPrivacy: summary),
+                                              notes: outcome.notes.map { Note(.info, code: "dp-mean-split", $0) }).jsonData()
+                        let writer = try AtomicFileWriter(path: json, mode: 0o644)
+                        try data.withUnsafeBytes { try writer.write($0) }
+                        report = writer
+                    }
+                    do {
+                        try writeOut("\(outcome.release.value)\n")
+                    } catch {
+                        report?.discard()
+                        throw error
+                    }
+                    let r = outcome.release
+                    say("\(r.query) [\(r.mechanism), ε = \(g(r.epsilon)), δ = \(g(r.delta)), sensitivity \(g(r.sensitivity)), noise scale \(g(r.noiseScale))]")
+                    for note in outcome.notes { say("  \(note)") }
+                    let previous = account.queries.dropLast().last?.contentSHA256
+                    if let previous, previous != contentHash {
+                        say("  the contents of \(datasetName) changed since its last query; the budget is the dataset's, shared by every version")
+                    }
+                    say("budget of \(datasetName): spent ε = \(g(account.epsilonSpent)) of \(g(account.epsilonBudget)), δ = \(g(account.deltaSpent)) of \(g(account.deltaBudget)) (ledger \(ledgerPath))")
+                    if let report {
+                        do {
+                            try report.commit()
+                        } catch {
+                            // The answer is out: the charge must stay.
+                            throw GreenlightError.io("the answer was printed and charged, but the report was not written: \(error)")
+                        }
+                    }
                 }
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
+        }
+
+        /// The file's bytes, with errno's reason when it cannot be read.
+        static func readBytes(_ path: String) throws -> [UInt8] {
+            do {
+                return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch {
+                throw GreenlightError.notFound("cannot read \(path): \(reason(error))")
+            }
+        }
+
+        /// The path with symbolic links, `.` and `..` resolved: one name per file, however it is reached.
+        static func canonicalPath(_ path: String) throws -> String {
+            guard let resolved = realpath(path, nil) else {
+                throw GreenlightError.notFound("cannot resolve \(path): \(String(cString: strerror(errno)))")
+            }
+            defer { free(resolved) }
+            return String(cString: resolved)
         }
 
         static func defaultLedger() throws -> String {

@@ -18,6 +18,22 @@ struct EntityOptions: ParsableArguments {
     }
 }
 
+/// How text inputs are decoded, the same for every command that reads CSV or JSON Lines.
+struct EncodingOptions: ParsableArguments {
+    @Option(name: .customLong("encoding"), help: "The input's text encoding: utf-8 (default; invalid UTF-8 is an error naming line and column) or latin1 (ISO-8859-1, transcoded).")
+    var name: String = "utf-8"
+
+    var encoding: TextEncoding { (try? TextEncoding(name: name)) ?? .utf8 }
+
+    func validate() throws {
+        do {
+            _ = try TextEncoding(name: name)
+        } catch let error as GreenlightError {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
 /// Writes a privacy report when `--json` is given.
 func writePrivacyReport(_ section: PrivacySection, notes: [Note] = [], to path: String?) throws {
     guard let path else { return }
@@ -44,16 +60,18 @@ extension Privacy {
         var json: String?
 
         @OptionGroup var entityOptions: EntityOptions
+        @OptionGroup var encoding: EncodingOptions
 
         func run() throws {
             do {
+                try checkPrivacyOutputs([output, json], reading: [file], stdout: output == nil)
                 let scanner = PIIRecordScanner(analyzer: try entityOptions.analyzer(), textField: entityOptions.textField)
-                let result = try scanner.scan(inputPath: file, outputPath: output ?? "-")
+                let result = try scanner.scan(inputPath: file, outputPath: output ?? "-", encoding: encoding.encoding)
                 try writePrivacyReport(PrivacySection(pii: result.summary()), to: json)
                 let counts = result.findings.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                printError("\(result.records) records, \(result.findings.values.reduce(0, +)) findings\(counts.isEmpty ? "" : ": " + counts)")
+                say("\(result.records) records, \(result.findings.values.reduce(0, +)) findings\(counts.isEmpty ? "" : ": " + counts)")
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
     }
@@ -77,29 +95,34 @@ extension Privacy {
         var score: String?
 
         @OptionGroup var entityOptions: EntityOptions
+        @OptionGroup var encoding: EncodingOptions
 
         func run() throws {
             do {
+                try checkPrivacyOutputs([json], reading: [file], stdout: true)
                 let scanner = PIIRecordScanner(analyzer: try entityOptions.analyzer(), textField: entityOptions.textField)
-                let result = try scanner.scan(inputPath: file, outputPath: nil)
+                let result = try scanner.scan(inputPath: file, outputPath: nil, encoding: encoding.encoding)
                 guard result.labelled else {
                     throw GreenlightError.invalidInput("\(file): no record has \"entities\" labels to evaluate against")
                 }
                 let types = score.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
                 let summary = result.summary(scoring: types)
-                print(PIIEvaluation.table(summary.evaluation ?? [:]))
+                var text = PIIEvaluation.table(summary.evaluation ?? [:]) + "\n"
                 let unscored = result.findings.keys.filter { summary.evaluation?[$0] == nil }.sorted()
                 var notes: [Note] = []
                 if !unscored.isEmpty {
-                    let list = unscored.map { "\($0) (\(result.findings[$0]!) findings)" }.joined(separator: ", ")
+                    let list = unscored.map { "\($0) (\(result.findings[$0] ?? 0) findings)" }.joined(separator: ", ")
                     let message = "not annotated in \(file), so not scored: \(list)"
-                    print(message)
+                    text += message + "\n"
                     notes.append(Note(.info, code: "pii-unscored-types", message))
                 }
-                print("\(result.records) records; exact span match; \(PIIAnalyzer.version)")
+                text += "\(result.records) records; exact span match; \(PIIAnalyzer.version)\n"
+                // The report is written first; printing is the last step, so a failed print leaves the report
+                // and says so with a non-zero exit.
                 try writePrivacyReport(PrivacySection(pii: summary), notes: notes, to: json)
+                try writeOut(text)
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
     }
@@ -124,30 +147,36 @@ extension Privacy {
         @Option(help: "Write the JSON report here (atomically).")
         var json: String?
 
+        @OptionGroup var encoding: EncodingOptions
+
         func validate() throws {
             guard sample > 0 else { throw ValidationError("--sample must be > 0") }
         }
 
         func run() throws {
             do {
-                let scan = try ColumnClassifier(sampleRows: sample).scan(csvPath: file)
-                let width = max(6, scan.columns.map(\.column.count).max() ?? 0) + 2
-                print("column".padding(toLength: width, withPad: " ", startingAt: 0) + "class".padding(toLength: 19, withPad: " ", startingAt: 0) + "reason")
-                for c in scan.columns {
-                    print(c.column.padding(toLength: width, withPad: " ", startingAt: 0)
-                          + c.classification.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0) + c.reason)
+                try checkPrivacyOutputs([json], reading: [file], stdout: true)
+                let scan = try ColumnClassifier(sampleRows: sample).scan(csvPath: file, encoding: encoding.encoding)
+                // Names escaped before padding, so the columns line up as printed.
+                let names = scan.columns.map { TerminalText.escaped($0.column) }
+                let width = max(6, names.map(\.count).max() ?? 0) + 2
+                var text = "column".padding(toLength: width, withPad: " ", startingAt: 0) + "class".padding(toLength: 19, withPad: " ", startingAt: 0) + "reason\n"
+                for (c, name) in zip(scan.columns, names) {
+                    text += name.padding(toLength: width, withPad: " ", startingAt: 0)
+                        + c.classification.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0) + TerminalText.escaped(c.reason) + "\n"
                 }
-                print("\(scan.rows) rows sampled; \(PIIAnalyzer.version)")
+                text += "\(scan.rows) rows sampled; \(PIIAnalyzer.version)\n"
                 let section = PrivacySection(
                     pii: PIISummary(records: scan.rows, findings: scan.findings, method: PIIAnalyzer.method),
                     anonymization: AnonymizationSummary(rows: scan.rows, columns: scan.columns.map {
-                        ColumnTreatment(column: $0.column, classification: $0.classification.rawValue, operation: "keep")
+                        ColumnTreatment(column: $0.column, classification: $0.classification.rawValue, operation: "keep", reason: $0.reason)
                     })
                 )
                 let note = Note(.info, code: "pii-scan-only", "privacy scan classifies columns and changes nothing: every column's operation is keep")
                 try writePrivacyReport(section, notes: [note], to: json)
+                try writeOut(text)
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
     }
@@ -174,17 +203,28 @@ extension Privacy {
         @Option(help: "Write the JSON report here (atomically).")
         var json: String?
 
+        @OptionGroup var encoding: EncodingOptions
+
         func run() throws {
             do {
                 let loaded = try AnonymizerConfig.load(path: config)
+                try checkPrivacyOutputs([output, json], reading: [file, config, loaded.keyFile])
                 var anonymizer = try Anonymizer(config: loaded)
-                let summary = try anonymizer.anonymizeFile(inputPath: file, outputPath: output)
+                let summary = try anonymizer.anonymizeFile(inputPath: file, outputPath: output, encoding: encoding.encoding)
                 let entities = summary.entitiesTransformed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                printError("\(summary.rows) rows anonymized into \(output)\(entities.isEmpty ? "" : "; entities: " + entities)")
+                say("\(summary.rows) rows anonymized into \(output)\(entities.isEmpty ? "" : "; entities: " + entities)")
                 let pii = PIISummary(records: summary.rows, findings: summary.entitiesTransformed, method: PIIAnalyzer.method)
-                try writePrivacyReport(PrivacySection(pii: pii, anonymization: summary), to: json)
+                // Direct identifiers the config leaves as they are: said, not silently released.
+                let kept = summary.columns.filter { $0.classification == ColumnClass.directIdentifier.rawValue && $0.operation == "keep" }.map(\.column)
+                var notes: [Note] = []
+                if !kept.isEmpty {
+                    let message = "columns classified as direct identifiers have no operator in \(config) and are kept as they are: \(kept.joined(separator: ", "))"
+                    say("warning: " + message)
+                    notes.append(Note(.warning, code: "anonymize-direct-identifier-kept", message))
+                }
+                try writePrivacyReport(PrivacySection(pii: pii, anonymization: summary), notes: notes, to: json)
             } catch {
-                throw fail(error)
+                throw privacyFail(error)
             }
         }
     }

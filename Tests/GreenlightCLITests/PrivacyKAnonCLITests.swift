@@ -66,6 +66,38 @@ struct PrivacyKAnonCLITests {
         #expect(m.stderr.contains("k: \(k.kReached) (required 5)"))
     }
 
+    @Test("kanon without --drop drops what scan classifies as direct identifiers, and the report says why")
+    func directIdentifiersDroppedByDefault() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.patients))
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.csv"), json = dir.appendingPathComponent("report.json")
+        let r = try CLI.run(["privacy", "kanon", Self.patients, "--qi", "birth_date,zip,sex", "--sensitive", "diagnosis",
+                             "--k", "5", "--suppress", "0.02", "-o", out.path, "--json", json.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOf: out, encoding: .utf8)
+        #expect(text.hasPrefix("birth_date,zip,sex,diagnosis,visits,bill\n"), "\(text.prefix(200))")
+        #expect(!text.contains("@example."))
+        #expect(r.stderr.contains("direct identifiers dropped by default: patient_id, name, email, phone, ssn"), "\(r.stderr)")
+        let columns = try #require(try CLI.report(at: json).privacy?.anonymization?.columns)
+        #expect(try schemaViolation(of: json) == nil)
+        let byName = Dictionary(uniqueKeysWithValues: columns.map { ($0.column, $0) })
+        for name in Self.direct.split(separator: ",").map(String.init) {
+            #expect(byName[name]?.operation == "drop" && byName[name]?.classification == "direct-identifier", "\(name)")
+            #expect(byName[name]?.reason?.hasSuffix("dropped by default") == true, "\(name): \(byName[name]?.reason ?? "-")")
+        }
+        #expect(byName["email"]?.reason?.contains("EMAIL_ADDRESS") == true)
+        #expect(byName["zip"]?.operation == "generalize" && byName["diagnosis"]?.classification == "sensitive")
+        // --keep releases one as it is, with a warning; a column in two roles is refused.
+        let kept = try CLI.run(["privacy", "kanon", Self.patients, "--qi", "birth_date,zip,sex", "--k", "5", "--suppress", "0.02",
+                                "--keep", "patient_id", "-o", out.path])
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("patient_id,birth_date,"))
+        #expect(kept.stderr.contains("warning: patient_id is a direct identifier"), "\(kept.stderr)")
+        let twice = try CLI.run(["privacy", "kanon", Self.patients, "--qi", "birth_date,zip", "--k", "5", "--keep", "zip", "-o", out.path])
+        #expect(twice.status == 2 && twice.stderr.contains("column zip is given two roles"), "\(twice.stderr)")
+    }
+
     @Test("--measure reports the table as it is and exits 1 when a requirement is not met")
     func measure() throws {
         let dir = try TestSupport.temporaryDirectory()
@@ -133,7 +165,8 @@ struct PrivacyKAnonCLITests {
         #expect(abs(value - 5000) < 40)
         let dp = try #require(try CLI.report(at: json).privacy?.differentialPrivacy)
         #expect(try schemaViolation(of: json) == nil)
-        #expect(dp.dataset.hasPrefix("sha256:") && dp.epsilonSpent == 0.5 && dp.epsilonBudget == 1)
+        #expect(dp.dataset == URL(fileURLWithPath: Self.patients).resolvingSymlinksInPath().path && dp.epsilonSpent == 0.5 && dp.epsilonBudget == 1)
+        #expect(dp.contentSHA256?.hasPrefix("sha256:") == true)
         #expect(dp.releases.first?.sensitivity == 1 && dp.releases.first?.noiseScale == 2)
 
         let sum = try CLI.run(base + ["--query", "mean", "--column", "visits", "--lower", "0", "--upper", "50", "--epsilon", "0.4"])
@@ -153,6 +186,34 @@ struct PrivacyKAnonCLITests {
                                  "--lower", "0", "--upper", "10000", "--epsilon", "0.5", "--delta", "1e-6", "--mechanism", "gaussian"])
         #expect(gauss.status == 0, "\(gauss.stderr)")
         #expect(gauss.stderr.contains("gaussian"))
+    }
+
+    @Test("dp: the budget belongs to the dataset's name, not its bytes; an edited ledger is refused")
+    func dpBudgetByName() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data.csv"), ledger = dir.appendingPathComponent("ledger.json")
+        try Data("x\n1\n2\n3\n".utf8).write(to: data)
+        let base = ["privacy", "dp", data.path, "--ledger", ledger.path, "--budget", "1", "--query", "count", "--epsilon", "1"]
+        #expect(try CLI.run(base).status == 0)
+        // `echo >> data.csv`: new bytes, the same dataset, no fresh budget (also through a symbolic link).
+        let handle = try FileHandle(forWritingTo: data)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("4\n".utf8))
+        try handle.close()
+        let link = dir.appendingPathComponent("link.csv")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: data)
+        for path in [data.path, link.path] {
+            let again = try CLI.run(["privacy", "dp", path] + Array(base.dropFirst(3)))
+            #expect(again.status == 2 && again.stderr.contains("privacy budget exceeded for dataset \(data.resolvingSymlinksInPath().path)"), "\(again.stderr)")
+            #expect(again.stdout.isEmpty)
+        }
+        // A hand edit giving back budget is detected.
+        let text = try String(contentsOf: ledger, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"epsilon\" : 1,", with: "\"epsilon\" : -100,").write(to: ledger, atomically: true, encoding: .utf8)
+        let edited = try CLI.run(base)
+        #expect(edited.status == 2 && edited.stderr.contains("ε must be finite and > 0"), "\(edited.stderr)")
+        #expect(edited.stdout.isEmpty)
     }
 
     @Test("dp: missing bounds, bad columns and bad ε are clear errors that spend nothing")
@@ -190,9 +251,8 @@ struct PrivacyKAnonCLITests {
         #expect(statuses.values == [0, 0, 0, 0, 0, 0])
         let data = try Data(contentsOf: ledger)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let datasets = try #require(object["datasets"] as? [String: Any])
-        let p = try #require(datasets["p"] as? [String: Any])
-        #expect((p["queries"] as? [Any])?.count == 6)
+        let entries = try #require(object["entries"] as? [[String: Any]])
+        #expect(entries.count == 6 && entries.allSatisfy { $0["dataset"] as? String == "p" })
     }
 }
 

@@ -98,6 +98,69 @@ struct DifferentialPrivacyLedgerTests {
         #expect(try Data(contentsOf: url) == Data("not json".utf8))
     }
 
+    /// Spends ε on dataset `d` of a ledger at `path`.
+    static func spend(_ path: String, _ epsilon: Double = 0.1, dataset: String = "d",
+                      deliver: (Int, PrivacyBudgetLedger.Account) throws -> Void = { _, _ in }) throws -> PrivacyBudgetLedger.Account {
+        try PrivacyBudgetLedger(path: path).spend(dataset: dataset, contentSHA256: "sha256:00", epsilon: epsilon, delta: 0, query: "count",
+                                                  mechanism: "laplace", epsilonBudget: 10, deltaBudget: 0, { 42 }, deliver: deliver).1
+    }
+
+    @Test("a hand-edited ledger is refused: a negative ε, a changed, removed or reordered entry; the file is left alone")
+    func edited() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ledger.json").path
+        for _ in 0..<3 { _ = try Self.spend(path) }
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(original.contains("\"hash\"") && original.contains("\"contentSHA256\" : \"sha256:00\""))
+        func refused(_ text: String, _ message: String) throws {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let error = errorMessage { try Self.spend(path) }
+            #expect(error?.contains(message) == true, "\(error ?? "no error")")
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        }
+        // ε = -100, as the review's hand edit: invalid whatever the hash.
+        try refused(original.replacingOccurrences(of: "\"epsilon\" : 0.1,", with: "\"epsilon\" : -100,", options: [], range: original.range(of: "\"epsilon\" : 0.1,")),
+                    "entry 1 (dataset d, count) has ε = -100.0")
+        try refused(original.replacingOccurrences(of: "\"epsilon\" : 0.1,", with: "\"epsilon\" : 0.01,"), "was edited or damaged: entry 1 (dataset d, count) does not match its hash")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(original.utf8)) as? [String: Any])
+        var entries = try #require(object["entries"] as? [[String: Any]])
+        entries.remove(at: 0)
+        try refused(String(decoding: try JSONSerialization.data(withJSONObject: ["version": 2, "entries": entries]), as: UTF8.self),
+                    "entry 1 (dataset d, count) does not match its hash")
+        try refused("{\"version\": 2, \"entries\": [{\"dataset\": \"d\", \"epsilon\": \"nan\"}]}", "is not a Greenlight privacy ledger")
+        // The old format is refused with how to move on.
+        try refused("{\"version\": 1, \"datasets\": {}}", "has format version 1")
+        try original.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(abs(try Self.spend(path).epsilonSpent - 0.4) < 1e-12)
+    }
+
+    @Test("an answer that could not be delivered is not charged: the ledger is restored as it was")
+    func rollback() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ledger.json").path
+        struct Undelivered: Error {}
+        // No ledger before: none after.
+        #expect(throws: Undelivered.self) { try Self.spend(path) { _, _ in throw Undelivered() } }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        _ = try Self.spend(path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        var charged: Double?
+        #expect(throws: Undelivered.self) {
+            try Self.spend(path) { _, account in
+                charged = account.epsilonSpent
+                throw Undelivered()
+            }
+        }
+        #expect(charged.map { abs($0 - 0.2) < 1e-12 } == true, "deliver runs once the charge is written")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        // Budgets belong to the name: new contents under the same name share it.
+        let account = try Self.spend(path, 9.9)
+        #expect(account.queries.count == 2)
+        #expect(throws: GreenlightError.self) { try Self.spend(path, 0.1) }
+    }
+
     @Test("dataset ids are the SHA-256 of the contents")
     func datasetID() {
         // SHA-256("abc") from FIPS 180-2.

@@ -107,7 +107,7 @@ struct DifferentialPrivacyTests {
     func errors() throws {
         var rng = SplitMix64(seed: 5)
         let m = try DPMechanism.laplace(epsilon: 1)
-        #expect(throws: GreenlightError.invalidInput("sum(x) needs clamping bounds: give --lower and --upper")) {
+        #expect(throws: GreenlightError.invalidInput("sum(x) needs clamping bounds: a lower and an upper bound")) {
             try DPQuery.sum(column: "x").release(on: Self.table, bounds: nil, mechanism: m, using: &rng)
         }
         #expect(throws: GreenlightError.self) { try DPQuery.mean(column: "x").release(on: Self.table, bounds: nil, mechanism: m, using: &rng) }

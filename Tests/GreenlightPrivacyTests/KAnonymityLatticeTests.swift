@@ -121,4 +121,24 @@ struct KAnonymityLatticeTests {
         #expect(m.lReached == r.summary.lReached)
         #expect(m.equivalenceClasses == r.summary.equivalenceClasses)
     }
+
+    @Test("the release plan drops direct identifiers by default and says why; explicit choices win")
+    func releasePlan() throws {
+        let table = try CSVTable(header: ["name", "email", "zip", "city", "diagnosis", "note"], rows: (0..<20).map {
+            ["Person \($0)", "p\($0)@example.com", "1234\($0 % 10)", "Town", "flu", "n\($0 % 3)"]
+        })
+        let plan = try ReleasePlan(table: table, quasiIdentifiers: ["zip"], sensitive: "diagnosis")
+        #expect(plan.dropped == ["name", "email"])
+        #expect(plan.droppedByDefault == ["name", "email"])
+        let email = try #require(plan.columns.first { $0.name == "email" })
+        #expect(email.classification == .directIdentifier && email.reason == "direct-identifier (values: 100% EMAIL_ADDRESS): dropped by default")
+        #expect(plan.columns.map(\.operation) == [.drop, .drop, .generalize, .keep, .keep, .keep])
+        #expect(plan.warnings.count == 1 && plan.warnings[0].hasPrefix("city looks like a quasi-identifier"))
+        let chosen = try ReleasePlan(table: table, quasiIdentifiers: ["zip"], sensitive: nil, pseudonymize: ["name"], keep: ["email"])
+        #expect(chosen.dropped.isEmpty && chosen.pseudonymized == ["name"])
+        #expect(chosen.treatments.first { $0.column == "email" }?.reason?.hasSuffix("kept as asked") == true)
+        #expect(throws: GreenlightError.invalidInput("column zip is given two roles: quasi-identifier and drop; give it one")) {
+            try ReleasePlan(table: table, quasiIdentifiers: ["zip"], sensitive: nil, drop: ["zip"])
+        }
+    }
 }

@@ -128,12 +128,15 @@ public struct ColumnTreatment: Codable, Sendable, Hashable {
     /// The operator applied: `replace`, `redact`, `mask`, `pseudonymize`, `encrypt`, `keep`, `drop`,
     /// `generalize`, or `entities` (free text: operators per entity found in it).
     public var operation: String
+    /// Why it got this operation, e.g. `direct-identifier (header word "email"): dropped by default` (schema 1.2).
+    public var reason: String?
 
     /// Creates a column treatment.
-    public init(column: String, classification: String, operation: String) {
+    public init(column: String, classification: String, operation: String, reason: String? = nil) {
         self.column = column
         self.classification = classification
         self.operation = operation
+        self.reason = reason
     }
 }
 
@@ -238,8 +241,10 @@ public struct DPRelease: Codable, Sendable, Hashable {
 
 /// Differentially private releases of a dataset and its budget (basic composition).
 public struct DifferentialPrivacySummary: Codable, Sendable, Hashable {
-    /// The dataset the budget belongs to.
+    /// The dataset the budget belongs to: its name (by default the data file's canonical path).
     public var dataset: String
+    /// `sha256:` and the hex SHA-256 of the contents queried (schema 1.2).
+    public var contentSHA256: String?
     /// The releases made by this command.
     public var releases: [DPRelease]
     /// Total ε and δ spent on the dataset so far, this command included.
@@ -252,9 +257,10 @@ public struct DifferentialPrivacySummary: Codable, Sendable, Hashable {
     public var ledger: String
 
     /// Creates a summary.
-    public init(dataset: String, releases: [DPRelease], epsilonSpent: Double, deltaSpent: Double,
+    public init(dataset: String, contentSHA256: String? = nil, releases: [DPRelease], epsilonSpent: Double, deltaSpent: Double,
                 epsilonBudget: Double, deltaBudget: Double, ledger: String) {
         self.dataset = dataset
+        self.contentSHA256 = contentSHA256
         self.releases = releases
         self.epsilonSpent = epsilonSpent
         self.deltaSpent = deltaSpent

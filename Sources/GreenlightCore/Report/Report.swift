@@ -9,7 +9,7 @@ public struct Report: Codable, Sendable, Hashable {
     /// The value of ``schema`` in every Greenlight report.
     public static let schemaName = "greenlight-report"
     /// The schema version this build writes.
-    public static let currentSchemaVersion = "1.1.0"
+    public static let currentSchemaVersion = "1.2.0"
 
     /// What produced the report.
     public enum Kind: String, Codable, Sendable, Hashable {
@@ -25,7 +25,7 @@ public struct Report: Codable, Sendable, Hashable {
 
     /// Always ``schemaName``; lets readers recognise the document.
     public var schema: String
-    /// The schema version, e.g. `1.1.0`.
+    /// The schema version, e.g. `1.2.0`.
     public var schemaVersion: String
     /// What produced the report.
     public var kind: Kind

@@ -25,8 +25,8 @@ public enum AgeDecryptor {
     ///   - identities: Tried in order: ``AgeX25519Identity``s, ``AgeScryptIdentity``, or others.
     /// - Throws: ``GreenlightError`` when decryption fails or a read or write fails.
     public static func decrypt(from input: FileHandle, to output: FileHandle, identities: [any AgeIdentity]) throws {
-        var sink = FileDescriptorSink(fd: output.fileDescriptor, name: "the output")
-        try decrypt(FileDescriptorSource(fd: input.fileDescriptor, name: "the input"), to: &sink, identities: identities)
+        var sink = FileDescriptorSink(fd: output.fileDescriptor, name: ageStreamName(output.fileDescriptor))
+        try decrypt(FileDescriptorSource(fd: input.fileDescriptor, name: ageStreamName(input.fileDescriptor)), to: &sink, identities: identities)
     }
 
     /// Decrypts the age file read from `input` into a file, published only when the whole file authenticated.
@@ -43,7 +43,7 @@ public enum AgeDecryptor {
     public static func decrypt(from input: FileHandle, toFileAtPath path: String, identities: [any AgeIdentity]) throws {
         guard !identities.isEmpty else { throw noIdentity }
         try AgeAtomicOutput.write(toPath: path, mode: 0o600) { sink in
-            try decrypt(FileDescriptorSource(fd: input.fileDescriptor, name: "the input"), to: &sink, identities: identities)
+            try decrypt(FileDescriptorSource(fd: input.fileDescriptor, name: ageStreamName(input.fileDescriptor)), to: &sink, identities: identities)
         }
     }
 

@@ -20,8 +20,8 @@ public enum AgeEncryptor {
     ///   - recipients: At least one; any number of ``AgeX25519Recipient``s, or exactly one ``AgeScryptRecipient``.
     /// - Throws: ``GreenlightError`` for invalid recipients or a failed read or write. Output already written stays.
     public static func encrypt(from input: FileHandle, to output: FileHandle, recipients: [any AgeRecipient]) throws {
-        var sink = FileDescriptorSink(fd: output.fileDescriptor, name: "the output")
-        try encrypt(FileDescriptorSource(fd: input.fileDescriptor, name: "the input"), to: &sink, recipients: recipients)
+        var sink = FileDescriptorSink(fd: output.fileDescriptor, name: ageStreamName(output.fileDescriptor))
+        try encrypt(FileDescriptorSource(fd: input.fileDescriptor, name: ageStreamName(input.fileDescriptor)), to: &sink, recipients: recipients)
     }
 
     /// Encrypts everything read from `input` into a file, atomically.
@@ -37,7 +37,7 @@ public enum AgeEncryptor {
     public static func encrypt(from input: FileHandle, toFileAtPath path: String, recipients: [any AgeRecipient]) throws {
         try validate(recipients)
         try AgeAtomicOutput.write(toPath: path, mode: 0o666) { sink in
-            try encrypt(FileDescriptorSource(fd: input.fileDescriptor, name: "the input"), to: &sink, recipients: recipients)
+            try encrypt(FileDescriptorSource(fd: input.fileDescriptor, name: ageStreamName(input.fileDescriptor)), to: &sink, recipients: recipients)
         }
     }
 
@@ -99,9 +99,6 @@ public enum AgeEncryptor {
 /// File opening shared by the encryptor and the decryptor.
 enum AgeFiles {
     static func openForReading(_ path: String) throws -> FileHandle {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw GreenlightError.notFound("cannot read \(path)")
-        }
-        return handle
+        try FileRead.handle(path, what: "")
     }
 }

@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import GreenlightCore
 
@@ -51,7 +50,31 @@ public struct CSVTable: Sendable, Hashable {
     /// - Throws: ``GreenlightError`` naming the line of a row with the wrong number of fields, or when
     ///   there is no header.
     public init(csv text: String, name: String = "input") throws {
-        var reader = try CSVTableReader(text: text, name: name)
+        try self.init(reader: CSVTableReader(text: text, name: name), name: name)
+    }
+
+    /// Parses CSV bytes (a file already read) whose first row is the header.
+    ///
+    /// - Parameters:
+    ///   - bytes: The file's contents.
+    ///   - name: The file name, for error messages.
+    ///   - encoding: How the bytes are decoded; invalid UTF-8 is an error naming its line and column.
+    /// - Throws: ``GreenlightError`` for invalid text or CSV, naming line and column (see ``init(contentsOfFile:encoding:)``).
+    public init(bytes: [UInt8], name: String, encoding: TextEncoding = .utf8) throws {
+        try self.init(reader: CSVTableReader(bytes: bytes, name: name, encoding: encoding), name: name)
+    }
+
+    /// Reads a CSV file.
+    ///
+    /// - Parameter encoding: How the bytes are decoded; invalid UTF-8 is an error naming its line and column.
+    /// - Throws: ``GreenlightError`` when the file cannot be read, is not valid UTF-8 (for ``TextEncoding/utf8``),
+    ///   has an unterminated quoted field, a stray quote or a row of the wrong width (each with its line).
+    public init(contentsOfFile path: String, encoding: TextEncoding = .utf8) throws {
+        try self.init(reader: CSVTableReader(path: path, encoding: encoding), name: path)
+    }
+
+    private init(reader: CSVTableReader, name: String) throws {
+        var reader = reader
         var rows: [[String]] = [], lines: [Int] = []
         while let (row, line) = try reader.nextRow() {
             rows.append(row)
@@ -62,16 +85,6 @@ public struct CSVTable: Sendable, Hashable {
         } catch let error as GreenlightError {
             throw GreenlightError.invalidInput("\(name): \(error.message)")
         }
-    }
-
-    /// Reads a CSV file.
-    ///
-    /// - Throws: ``GreenlightError`` when the file cannot be read or is not valid CSV (see ``init(csv:name:)``).
-    public init(contentsOfFile path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GreenlightError.notFound("cannot read \(path)")
-        }
-        try self.init(csv: String(decoding: data, as: UTF8.self), name: path)
     }
 
     /// The index of a column.

@@ -56,7 +56,7 @@ public enum DPQuery: Sendable, Hashable, CustomStringConvertible {
                 sensitivity: 1, noiseScale: mechanism.noiseScale(sensitivity: 1), value: value), notes: [])
         case .sum(let column), .mean(let column):
             guard let bounds else {
-                throw GreenlightError.invalidInput("\(description) needs clamping bounds: give --lower and --upper")
+                throw GreenlightError.invalidInput("\(description) needs clamping bounds: a lower and an upper bound")
             }
             guard bounds.lowerBound.isFinite, bounds.upperBound.isFinite else {
                 throw GreenlightError.invalidInput("clamping bounds must be finite numbers")
@@ -95,7 +95,7 @@ public enum DPQuery: Sendable, Hashable, CustomStringConvertible {
                 throw GreenlightError.invalidInput("clamping bounds must be finite with lower ≤ upper, got [\(l), \(u)]")
             }
             return l...u
-        default: throw GreenlightError.invalidInput("give both clamping bounds, --lower and --upper")
+        default: throw GreenlightError.invalidInput("give both clamping bounds, the lower and the upper")
         }
     }
 

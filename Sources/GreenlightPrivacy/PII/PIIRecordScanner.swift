@@ -41,11 +41,12 @@ public struct PIIRecordScanner: Sendable {
     ///   - inputPath: A JSON Lines file; blank lines are skipped.
     ///   - outputPath: Where to write records with findings (atomically); `nil` writes nothing, `"-"` writes to
     ///     standard output.
+    ///   - encoding: How the input's bytes are decoded; invalid UTF-8 is an error naming its line and column.
     /// - Returns: Counts and the evaluation.
     /// - Throws: ``GreenlightError`` naming the line of a record that is not a JSON object with a string text
     ///   field, or that already has `findings`; on error no output file is left.
-    public func scan(inputPath: String, outputPath: String?) throws -> Result {
-        var reader = try LineReader(path: inputPath)
+    public func scan(inputPath: String, outputPath: String?, encoding: TextEncoding = .utf8) throws -> Result {
+        var reader = try LineReader(path: inputPath, encoding: encoding)
         defer { reader.close() }
         var result = Result(records: 0, findings: [:], evaluation: PIIEvaluation(), labelled: false)
         func body(_ out: inout ByteWriter?) throws {
@@ -92,7 +93,7 @@ public struct PIIRecordScanner: Sendable {
         do {
             object = try JSONSerialization.jsonObject(with: Data(line))
         } catch {
-            throw GreenlightError.invalidInput("\(path):\(lineNumber): not a JSON object: \(error.localizedDescription)")
+            throw GreenlightError.invalidInput("\(path):\(lineNumber): not a JSON object: \(JSONObjectLine.reason(error))")
         }
         guard let dict = object as? [String: Any], line.last(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "}") else {
             throw GreenlightError.invalidInput("\(path):\(lineNumber): each line must be one JSON object")

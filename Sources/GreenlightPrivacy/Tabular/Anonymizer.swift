@@ -38,9 +38,7 @@ public struct Anonymizer {
             guard let path = config.keyFile else {
                 throw GreenlightError.invalidInput("\(config.source): pseudonymize and encrypt need key_file: (a key from `greenlight privacy keygen --fernet`)")
             }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw GreenlightError.notFound("\(config.source): key_file \(path): cannot read it")
-            }
+            let data = try FileRead.contents(path, what: "") { "\(config.source): key_file \(path): cannot read it: \($0)" }
             keyText = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if let keyText {

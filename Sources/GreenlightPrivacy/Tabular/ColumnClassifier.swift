@@ -145,10 +145,13 @@ public struct ColumnClassifier: Sendable {
     ///
     /// - Parameters:
     ///   - path: A CSV file with a header row.
+    ///   - encoding: How its bytes are decoded.
     /// - Returns: Rows sampled and one profile per column, in header order.
-    /// - Throws: ``GreenlightError`` when the file cannot be read or a row is malformed (with its line).
-    public func scan(csvPath path: String) throws -> (rows: Int, columns: [ColumnProfile], findings: [String: Int]) {
-        var table = try CSVTableReader(path: path)
+    /// - Throws: ``GreenlightError`` when the file cannot be read, is not valid text, or a row is malformed
+    ///   (with its line).
+    public func scan(csvPath path: String, encoding: TextEncoding = .utf8) throws -> (rows: Int, columns: [ColumnProfile], findings: [String: Int]) {
+        var table = try CSVTableReader(path: path, encoding: encoding)
+        defer { table.close() }
         var samples = Array(repeating: [String](), count: table.header.count)
         var rows = 0
         while rows < sampleRows, let row = try table.next() {

@@ -29,20 +29,23 @@ extension Anonymizer {
     ///   - inputPath: The dataset.
     ///   - outputPath: Where to write the anonymized dataset (same format).
     ///   - format: The format; inferred from `inputPath` by default.
+    ///   - encoding: How the input's bytes are decoded; invalid UTF-8 is an error naming its line and column.
     /// - Returns: Rows, each column's class and operator, and entities transformed in free text.
     /// - Throws: ``GreenlightError`` naming the column, line or key at fault: a config column missing from the
     ///   header (with the header listed), a malformed row (with its line), a field that cannot take its operator.
-    public mutating func anonymizeFile(inputPath: String, outputPath: String, format: Format? = nil) throws -> AnonymizationSummary {
+    public mutating func anonymizeFile(inputPath: String, outputPath: String, format: Format? = nil,
+                                       encoding: TextEncoding = .utf8) throws -> AnonymizationSummary {
         switch try format ?? Format.infer(fromPath: inputPath) {
-        case .csv: return try anonymizeCSV(inputPath: inputPath, outputPath: outputPath)
-        case .jsonl: return try anonymizeJSONL(inputPath: inputPath, outputPath: outputPath)
+        case .csv: return try anonymizeCSV(inputPath: inputPath, outputPath: outputPath, encoding: encoding)
+        case .jsonl: return try anonymizeJSONL(inputPath: inputPath, outputPath: outputPath, encoding: encoding)
         }
     }
 
     static let classificationSample = 200
 
-    mutating func anonymizeCSV(inputPath: String, outputPath: String) throws -> AnonymizationSummary {
-        var table = try CSVTableReader(path: inputPath)
+    mutating func anonymizeCSV(inputPath: String, outputPath: String, encoding: TextEncoding) throws -> AnonymizationSummary {
+        var table = try CSVTableReader(path: inputPath, encoding: encoding)
+        defer { table.close() }
         let header = table.header
         for (name, _) in config.columns where !header.contains(name) {
             throw GreenlightError.invalidInput("\(config.source): columns.\(name): no such column in \(inputPath); its header is: \(header.joined(separator: ", "))")
@@ -78,8 +81,8 @@ extension Anonymizer {
         return AnonymizationSummary(rows: rows, columns: columns, entitiesTransformed: entitiesTransformed)
     }
 
-    mutating func anonymizeJSONL(inputPath: String, outputPath: String) throws -> AnonymizationSummary {
-        var reader = try LineReader(path: inputPath)
+    mutating func anonymizeJSONL(inputPath: String, outputPath: String, encoding: TextEncoding) throws -> AnonymizationSummary {
+        var reader = try LineReader(path: inputPath, encoding: encoding)
         defer { reader.close() }
         // Fields without an operator in the config are kept, except the text field, which gets `entities`.
         var operators: [String: AnonymizerOperator] = [:]
@@ -95,9 +98,14 @@ extension Anonymizer {
             while let line = try reader.next() {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 // JSONSerialization validates the line and decodes the values; the output is spliced.
-                guard let record = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
-                      let object = JSONObjectLine(line) else {
-                    throw GreenlightError.invalidInput("\(inputPath):\(reader.lineNumber): not a JSON object")
+                let parsed: Any
+                do {
+                    parsed = try JSONSerialization.jsonObject(with: Data(line))
+                } catch {
+                    throw GreenlightError.invalidInput("\(inputPath):\(reader.lineNumber): not a JSON object: \(JSONObjectLine.reason(error))")
+                }
+                guard let record = parsed as? [String: Any], let object = JSONObjectLine(line) else {
+                    throw GreenlightError.invalidInput("\(inputPath):\(reader.lineNumber): not a JSON object (each line must be one {...})")
                 }
                 if fields.count < 1000 { fields.formUnion(record.keys) }
                 try w.write(CollectionOfOne(UInt8(ascii: "{")))

@@ -79,6 +79,12 @@ struct JSONObjectLine {
         self.members = members
     }
 
+    /// What JSONSerialization found wrong, e.g. `Unescaped control character around character 7.` (its
+    /// localized description only says the data is not in the correct format).
+    static func reason(_ error: any Error) -> String {
+        (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+    }
+
     /// A string as a JSON string literal, escaping what RFC 8259 requires.
     static func quoted(_ s: String) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "\"")]

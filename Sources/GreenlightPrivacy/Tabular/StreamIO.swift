@@ -1,23 +1,23 @@
 import Foundation
 import GreenlightCore
 
-/// Reads a file line by line in 1 MiB chunks, so memory stays constant however large the file is.
+/// Reads a file line by line through ``TextSource`` (1 MiB chunks, validated UTF-8 or transcoded Latin-1), so
+/// memory stays constant however large the file is and invalid text is reported as for every other input.
 struct LineReader {
-    let fd: Int32
     let path: String
+    private var source: TextSource
     private var buffer: [UInt8] = []
     private var position = 0
     private var eof = false
     /// The 1-based number of the line last returned.
     private(set) var lineNumber = 0
 
-    init(path: String) throws {
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw GreenlightError.notFound("cannot read \(path): \(String(cString: strerror(errno)))") }
+    init(path: String, encoding: TextEncoding = .utf8) throws {
+        source = try TextSource(path: path, encoding: encoding)
         self.path = path
     }
 
-    func close() { _ = Foundation.close(fd) }
+    mutating func close() { source.close() }
 
     /// The next line without its `\n` (or `\r\n`), or `nil` at the end of the file.
     mutating func next() throws -> ArraySlice<UInt8>? {
@@ -39,14 +39,11 @@ struct LineReader {
             }
             buffer.removeSubrange(0..<position)
             position = 0
-            let old = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: 1 << 20))
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, 1 << 20) }
-            guard n >= 0 else {
-                throw GreenlightError.io("cannot read \(path): \(String(cString: strerror(errno)))")
+            if let chunk = try source.next() {
+                buffer.append(contentsOf: chunk)
+            } else {
+                eof = true
             }
-            buffer.removeLast((1 << 20) - n)
-            if n == 0 { eof = true }
         }
     }
 }
@@ -96,7 +93,7 @@ struct ByteWriter {
                 if n >= 0 {
                     offset += n
                 } else if errno != EINTR {
-                    throw GreenlightError.io("cannot write \(name): \(String(cString: strerror(errno)))")
+                    throw GreenlightError.io("cannot write \(fd == STDOUT_FILENO ? "to standard output" : name): \(String(cString: strerror(errno)))")
                 }
             }
         }

@@ -54,7 +54,7 @@ struct FileDescriptorSink: AgeByteSink {
             if n >= 0 {
                 offset += n
             } else if errno != EINTR {
-                throw GreenlightError.io("cannot write \(name): \(String(cString: strerror(errno)))")
+                throw GreenlightError.io("cannot write \(fd == STDOUT_FILENO ? "to " : "")\(name): \(String(cString: strerror(errno)))")
             }
         }
     }
@@ -164,5 +164,16 @@ final class AgeBufferedReader<Source: AgeByteSource> {
             line.append(contentsOf: bytes)
             consume(bytes.count)
         }
+    }
+}
+
+/// A descriptor as messages name it: the standard stream, or the file it is open on (from /proc on Linux).
+func ageStreamName(_ fd: Int32) -> String {
+    switch fd {
+    case 0: return "standard input"
+    case 1: return "standard output"
+    default:
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"), path.hasPrefix("/") { return path }
+        return "file descriptor \(fd)"
     }
 }
