@@ -160,9 +160,16 @@ extension Duration {
         return overflow2 ? (whole < 0 ? .min : .max) : sum
     }
 
-    /// Creates a duration from fractional seconds.
+    /// Creates a duration from fractional seconds, to the nearest nanosecond.
+    ///
+    /// Saturates at ±292 years (the nanosecond range) and gives zero for NaN, so a number read from a file
+    /// (a report's `intervalSeconds`) cannot trap.
     public static func seconds(_ value: Double) -> Duration {
-        .nanoseconds(Int64((value * 1e9).rounded()))
+        let ns = (value * 1e9).rounded()
+        if ns.isNaN { return .zero }
+        if ns >= 0x1p63 { return .nanoseconds(Int64.max) }
+        if ns < -0x1p63 { return .nanoseconds(Int64.min) }
+        return .nanoseconds(Int64(ns))
     }
 
     /// Creates a duration from fractional hours.
