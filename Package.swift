@@ -85,7 +85,35 @@ var targets: [Target] = [
     ),
 ]
 
-for target in targets where target.name != "CGreenlightShims" {
+// libFuzzer targets (Fuzz/), only with GREENLIGHT_FUZZ=1: they link libFuzzer, so only a sanitized build can link
+// them. Scripts/fuzz.sh builds them with -sanitize=fuzzer,address into .build-fuzz.
+if Context.environment["GREENLIGHT_FUZZ"] == "1" {
+    targets.append(.target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/Support"))
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzSafetensors", ["GreenlightTensors", "GreenlightCore"]),
+        ("FuzzJSONScanner", ["GreenlightTensors"]),
+        ("FuzzGGUF", ["GreenlightTensors", "GreenlightCore"]),
+        ("FuzzAgeHeader", ["GreenlightPrivacy"]),
+        ("FuzzAgeStream", ["GreenlightPrivacy", crypto]),
+        ("FuzzFernet", ["GreenlightPrivacy", crypto]),
+        ("FuzzCSV", ["GreenlightPrivacy"]),
+        ("FuzzJSONL", ["GreenlightPrivacy"]),
+        ("FuzzAnonymizeConfig", ["GreenlightPrivacy"]),
+        ("FuzzHierarchyYAML", ["GreenlightPrivacy"]),
+        ("FuzzReport", ["GreenlightCore"]),
+        ("FuzzProcStat", ["GreenlightMeter"]),
+    ]
+    for fuzz in fuzzTargets {
+        targets.append(.executableTarget(
+            name: fuzz.name,
+            dependencies: fuzz.dependencies + ["FuzzSupport"],
+            path: "Fuzz/Targets/\(fuzz.name)"
+        ))
+    }
+}
+
+for target in targets where target.name != "CGreenlightShims" && target.name != "CLibFuzzer" {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

@@ -43,7 +43,9 @@ struct CSVTableReader {
             throw GreenlightError.invalidInput("\(path):1: no header row")
         }
         // A UTF-8 byte order mark (as spreadsheet exports write) is not part of the first column's name.
-        if first[0].unicodeScalars.first == "\u{FEFF}" { first[0] = String(first[0].unicodeScalars.dropFirst()) }
+        // Every leading BOM goes (a tool may add its own to a spreadsheet's): the name must match the config, and
+        // written back it must read as the same name (found by FuzzCSV).
+        if first[0].unicodeScalars.first == "\u{FEFF}" { first[0] = String(first[0].unicodeScalars.drop { $0 == "\u{FEFF}" }) }
         header = first
     }
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# CI smoke of the libFuzzer targets: builds them all (sanitized, .build-fuzz) and runs each for FUZZ_SECONDS
+# (default 20) from its seeds alone, in a fresh working corpus, failing on the first finding.
+#
+#   FUZZ_SECONDS=20 Scripts/fuzz-smoke.sh
+#
+# The long runs (Scripts/fuzz.sh TARGET 600) keep their corpus in .build-fuzz/corpus; the smoke starts from the
+# seeds each time so that its result does not depend on what an earlier run left behind.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-20}
+corpus=$(mktemp -d "${TMPDIR:-/tmp}/greenlight-fuzz-smoke.XXXXXX")
+trap 'rm -rf "$corpus"' EXIT
+
+start=$(date +%s)
+Scripts/fuzz.sh --build
+built=$(date +%s)
+echo "fuzz-smoke: sanitized build took $((built - start)) s" >&2
+
+for target in $(Scripts/fuzz.sh --list); do
+  if ! FUZZ_CORPUS=$corpus Scripts/fuzz.sh "$target" "$seconds" >"$corpus/$target.log" 2>&1; then
+    tail -n 60 "$corpus/$target.log" >&2
+    echo "fuzz-smoke: $target FAILED; the input is in .build-fuzz/artifacts/$target/" >&2
+    exit 1
+  fi
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$corpus/$target.log" | tail -n 1)
+  echo "fuzz-smoke: $target ok (${seconds} s, ${runs:-?} executions)" >&2
+done
+echo "fuzz-smoke: all targets ok in $(($(date +%s) - start)) s" >&2

@@ -1,0 +1,26 @@
+import Foundation
+import GreenlightCore
+@testable import GreenlightPrivacy
+import Testing
+
+/// Inputs that the libFuzzer targets (Fuzz/, Scripts/fuzz.sh) found, kept as they were found.
+@Suite struct FuzzFindingsPrivacyTests {
+    /// FuzzCSV: two byte order marks. Only the first was dropped, so the first column was named "\u{FEFF}", which
+    /// no config names, and the anonymizer's output, read again, had a column named "" instead.
+    @Test func csvHeaderDropsEveryLeadingByteOrderMark() throws {
+        let input: [UInt8] = [
+            0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, 0x2C, 0x32, 0x0A, 0x8A, 0x21, 0x00, 0x2C, 0x32, 0x0A, 0x8A,
+            0x21, 0x00, 0x00, 0x00, 0x33, 0x2C, 0x34,
+        ]
+        let table = try CSVTable(csv: String(decoding: input, as: UTF8.self), name: "fuzz")
+        #expect(table.header == ["", "2"])
+        let rows = (0..<table.rowCount).map { r in table.columns.map { $0[r] } }
+        let again = try CSVTable(csv: String(decoding: CSVTableReader.encode([table.header] + rows), as: UTF8.self))
+        #expect(again.header == table.header)
+        #expect(again.columns == table.columns)
+
+        let named = try CSVTable(csv: "\u{FEFF}\u{FEFF}name,age\nAda,36\n")
+        #expect(named.header == ["name", "age"])
+        #expect(try named.columnIndex("name") == 0)
+    }
+}
