@@ -31,10 +31,13 @@ struct TextSource {
     /// The file's name, for error messages.
     let name: String
     let encoding: TextEncoding
-    private var fd: Int32 = -1
+    /// Closed when the last copy of the source goes, also when a reader is abandoned after an error.
+    private var file: OpenFile?
+    private var fd: Int32 { file?.fd ?? -1 }
     private var memory: [UInt8]?
     private var memoryOffset = 0
     private var carry: [UInt8] = []
+    private var readBuffer: [UInt8] = []
     private var eof = false
     /// Position of the next byte to validate, for error messages.
     private var line = 1
@@ -46,13 +49,14 @@ struct TextSource {
     init(path: String, encoding: TextEncoding) throws {
         name = path
         self.encoding = encoding
-        fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw GreenlightError.notFound("cannot read \(path): \(String(cString: strerror(errno)))") }
         var st = stat()
         if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
             Foundation.close(fd)
             throw GreenlightError.invalidInput("cannot read \(path): it is a directory")
         }
+        file = OpenFile(fd)
     }
 
     /// Reads bytes held in memory; `name` names them in error messages.
@@ -64,8 +68,7 @@ struct TextSource {
 
     /// Closes the file (a no-op for bytes in memory).
     mutating func close() {
-        if fd >= 0 { _ = Foundation.close(fd) }
-        fd = -1
+        file = nil
     }
 
     /// The next chunk of valid UTF-8, or `nil` at the end. Chunks end on character boundaries.
@@ -95,12 +98,14 @@ struct TextSource {
             memoryOffset += n
             return n
         }
-        let old = raw.count
-        raw.append(contentsOf: repeatElement(0, count: Self.chunkSize))
+        // One buffer per source, read into and copied out of as far as filled: appending a chunk of zeros and
+        // trimming it again cost a megabyte of element-wise work per read, for a file of a few bytes too.
+        if readBuffer.isEmpty { readBuffer = [UInt8](repeating: 0, count: Self.chunkSize) }
+        let fd = self.fd
         while true {
-            let n = raw.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, Self.chunkSize) }
+            let n = readBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, Self.chunkSize) }
             if n >= 0 {
-                raw.removeLast(Self.chunkSize - n)
+                raw.append(contentsOf: readBuffer[0..<n])
                 return n
             }
             guard errno == EINTR else {
@@ -200,4 +205,11 @@ struct TextSource {
         }
         return out
     }
+}
+
+/// A descriptor closed on deinit.
+private final class OpenFile {
+    let fd: Int32
+    init(_ fd: Int32) { self.fd = fd }
+    deinit { _ = Foundation.close(fd) }
 }
