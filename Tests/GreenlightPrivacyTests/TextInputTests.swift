@@ -19,6 +19,22 @@ func errorMessage<T>(_ body: () throws -> T) -> String? {
 struct TextInputTests {
     static let latin1Row: [UInt8] = Array("id,name\n1,Jos".utf8) + [0xE9] + Array(" Garc".utf8) + [0xED] + Array("a\n".utf8)
 
+    @Test("a reader abandoned before the end (an error, an early stop) closes its file")
+    func abandonedReaderClosesItsFile() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("t.csv").path
+        try Data("a,b\n1,2\n3,4\n5,6\n".utf8).write(to: URL(fileURLWithPath: path))
+        func openDescriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count }
+        let before = try openDescriptors()
+        for _ in 0..<200 {
+            var reader = try CSVTableReader(path: path)
+            _ = try reader.nextRow()
+        }
+        // Other tests open files concurrently: allow some slack, but not one descriptor per reader.
+        #expect(try openDescriptors() < before + 50)
+    }
+
     @Test("invalid UTF-8 is an error naming line and column, for CSV in memory and on disk, and for JSON Lines")
     func invalidUTF8() throws {
         let message = "t.csv: line 2, column 6: invalid UTF-8 (bytes 0xE9 0x20 0x47 0x61)"
