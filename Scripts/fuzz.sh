@@ -6,6 +6,8 @@
 #                                       build (incrementally) and fuzz TARGET for SECONDS
 #   Scripts/fuzz.sh all SECONDS         every target in turn (stops at the first finding)
 #   Scripts/fuzz.sh --build [TARGET]    only build (all targets when none is named)
+#   FUZZ_NO_BUILD=1 Scripts/fuzz.sh TARGET SECONDS
+#                                       run without building (for targets run in parallel after --build)
 #
 # Builds into .build-fuzz with -sanitize=fuzzer,address. The seed corpus is the matching test fixtures plus seeds
 # each target generates with the library (valid files no fixture holds), copied into .build-fuzz/seeds/TARGET;
@@ -136,7 +138,8 @@ case $1 in
     lookup "$1"
     seconds=$2
     shift 2
-    build "$PRODUCT"
+    # Several targets in parallel: build once first (--build), then FUZZ_NO_BUILD=1 keeps each run off SwiftPM's lock.
+    [[ ${FUZZ_NO_BUILD:-} == 1 ]] || build "$PRODUCT"
     run "$seconds" "$@"
     ;;
 esac
