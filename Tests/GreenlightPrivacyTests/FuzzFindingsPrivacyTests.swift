@@ -23,4 +23,12 @@ import Testing
         #expect(named.header == ["name", "age"])
         #expect(try named.columnIndex("name") == 0)
     }
+
+    /// FuzzCSV: a first line holding only a byte order mark was taken as a header with one unnamed column; what
+    /// the anonymizer wrote from it (an empty first line) then read back as "no header row".
+    @Test func aByteOrderMarkAloneIsNoHeader() throws {
+        let input: [UInt8] = [0xEF, 0xBB, 0xBF, 0x0A] + Array("water_consumedA".utf8)
+        #expect(throws: GreenlightError.self) { try CSVTable(csv: String(decoding: input, as: UTF8.self), name: "fuzz") }
+        #expect(throws: GreenlightError.self) { try CSVTable(csv: "\n", name: "plain") }
+    }
 }

@@ -38,14 +38,18 @@ struct CSVTableReader {
         self.source = source
         path = source.name
         header = []
-        guard var first = try parseRecord(), !first.isEmpty, first != [""] else {
-            self.source.close()
-            throw GreenlightError.invalidInput("\(path):1: no header row")
-        }
+        var first = try parseRecord() ?? []
         // A UTF-8 byte order mark (as spreadsheet exports write) is not part of the first column's name.
         // Every leading BOM goes (a tool may add its own to a spreadsheet's): the name must match the config, and
         // written back it must read as the same name (found by FuzzCSV).
-        if first[0].unicodeScalars.first == "\u{FEFF}" { first[0] = String(first[0].unicodeScalars.drop { $0 == "\u{FEFF}" }) }
+        if let name = first.first, name.unicodeScalars.first == "\u{FEFF}" {
+            first[0] = String(name.unicodeScalars.drop { $0 == "\u{FEFF}" })
+        }
+        // Checked after the BOM is gone: a line holding only a BOM is no header either (found by FuzzCSV).
+        guard !first.isEmpty, first != [""] else {
+            self.source.close()
+            throw GreenlightError.invalidInput("\(path):1: no header row")
+        }
         header = first
     }
 
