@@ -23,4 +23,16 @@ import Testing
         #expect(named.header == ["name", "age"])
         #expect(try named.columnIndex("name") == 0)
     }
+
+    /// FuzzCSV: a first line holding only a byte order mark passed the "no header row" check, which ran before the
+    /// mark was dropped, and gave a table with one column named "", which the anonymizer wrote as an empty line.
+    @Test func csvFirstLineOfOnlyAByteOrderMarkIsNoHeader() {
+        let input: [UInt8] = [0xEF, 0xBB, 0xBF, 0x0D, 0x0A, 0x0A, 0x32, 0x0A, 0x00, 0x00, 0x7F, 0x4F, 0x6B, 0x10, 0x2A, 0xD0]
+        #expect(throws: GreenlightError.invalidInput("fuzz:1: no header row")) {
+            try CSVTable(csv: String(decoding: input, as: UTF8.self), name: "fuzz")
+        }
+        #expect(throws: GreenlightError.invalidInput("t.csv:1: no header row")) {
+            try CSVTable(csv: "\u{FEFF}\u{FEFF}\nx\n", name: "t.csv")
+        }
+    }
 }

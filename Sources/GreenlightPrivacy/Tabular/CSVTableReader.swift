@@ -34,13 +34,17 @@ struct CSVTableReader {
         } catch {
             throw GreenlightError.invalidInput("\(name):1: cannot read the header row (\(error))")
         }
-        guard var header = reader.headerRow, !header.isEmpty, header != [""] else {
+        guard var header = reader.headerRow, !header.isEmpty else {
             throw GreenlightError.invalidInput("\(name):1: no header row")
         }
         // A UTF-8 byte order mark (as spreadsheet exports write) is not part of the first column's name; nor is a
         // second one, from a tool that added its own: the name would not match the config, and written back it
         // would read as a different name.
         if header[0].unicodeScalars.first == "\u{FEFF}" { header[0] = String(header[0].unicodeScalars.drop { $0 == "\u{FEFF}" }) }
+        // Checked after the marks are gone: a first line of only a mark is no header either.
+        guard header != [""] else {
+            throw GreenlightError.invalidInput("\(name):1: no header row")
+        }
         self.header = header
         line = 2 + header.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
     }
