@@ -30,7 +30,7 @@ TARGETS=(
   "age-stream        FuzzAgeStream        140000 -"
   "fernet            FuzzFernet           2048   -"
   "csv               FuzzCSV              8192   Tests/*/Fixtures/*.csv"
-  "jsonl             FuzzJSONL            8192   Tests/*/Fixtures/*.jsonl"
+  "jsonl             FuzzJSONL            2048   Tests/*/Fixtures/*.jsonl"
   "anonymize-config  FuzzAnonymizeConfig  4096   Tests/*/Fixtures/*.yaml"
   "hierarchy-yaml    FuzzHierarchyYAML    4096   Tests/*/Fixtures/*.yaml"
   "report            FuzzReport           16384  Tests/*/Fixtures/*report*.json"

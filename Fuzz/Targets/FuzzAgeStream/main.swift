@@ -12,6 +12,14 @@ import FuzzSupport
 // trailing data. Whatever decrypts must be exactly a well-formed stream's plaintext.
 
 nonisolated(unsafe) let fileKey = [UInt8](repeating: 0x5C, count: 16)
+nonisolated(unsafe) let nonce = [UInt8](repeating: 9, count: 16)
+
+/// STREAM's rules: only the last chunk is final, every other one is full, and the last is empty only when alone.
+func wellFormed(_ chunks: [(plaintext: [UInt8], last: Bool)]) -> Bool {
+    guard let final = chunks.last, final.last else { return false }
+    return chunks.dropLast().allSatisfy { !$0.last && $0.plaintext.count == AgeStream.chunkSize }
+        && (chunks.count == 1 || !final.plaintext.isEmpty)
+}
 
 func decrypt(_ payload: [UInt8]) throws -> [UInt8] {
     let reader = AgeBufferedReader(DataSource(Data(payload)), capacity: AgeStream.bufferSize)
@@ -41,19 +49,22 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         chunks.append(([UInt8](repeating: UInt8(truncatingIfNeeded: chunks.count &+ 0x61), count: size), rest[i + 2] & 1 == 1))
         i += 3
     }
-    guard var payload = try? AgeStream.craftPayload(fileKey: fileKey, nonce: [UInt8](repeating: 9, count: 16), chunks: chunks) else { return 0 }
+    guard var payload = try? AgeStream.craftPayload(fileKey: fileKey, nonce: nonce, chunks: chunks) else { return 0 }
     // What follows the chunk list: a byte asking for a cut (bit 7 clear: drop the low bits' count of bytes) or
     // an extension (bit 7 set: append the remaining bytes).
     if i < rest.count {
         let op = rest[i]
         if op & 0x80 == 0 { payload.removeLast(min(Int(op), payload.count)) } else { payload += rest[(i + 1)...] }
     }
-    let wellFormed = !chunks.isEmpty && chunks.last!.last && chunks.dropLast().allSatisfy { !$0.last && $0.plaintext.count == AgeStream.chunkSize }
-        && (chunks.count == 1 || !chunks.last!.plaintext.isEmpty)
     if let plaintext = try? decrypt(payload) {
-        // Accepted: the input must have been a whole, untouched, well-formed stream.
-        precondition(wellFormed, "a malformed stream decrypted")
-        precondition(plaintext == chunks.flatMap(\.plaintext), "decrypted bytes differ from the sealed ones")
+        // Accepted: the bytes must be exactly the sealing of a well-formed run of the first k chunks (a cut can
+        // drop whole chunks and leave one), and decrypt to their plaintext.
+        let match = (1...max(chunks.count, 1)).first { k in
+            let prefix = Array(chunks.prefix(k))
+            return wellFormed(prefix) && (try? AgeStream.craftPayload(fileKey: fileKey, nonce: nonce, chunks: prefix)) == payload
+        }
+        guard let k = match else { preconditionFailure("a malformed or altered stream decrypted") }
+        precondition(plaintext == chunks.prefix(k).flatMap(\.plaintext), "decrypted bytes differ from the sealed ones")
     }
     return 0
 }
