@@ -7,8 +7,8 @@ import FuzzSupport
 // payload. The same bytes are also read as an identity file and as recipient/identity strings.
 
 /// A fixed X25519 identity (the seeds are encrypted to it) and a passphrase with a tiny scrypt work factor.
-nonisolated(unsafe) let identity = AgeX25519Identity(secretKey: [UInt8](repeating: 0x2A, count: 32))
-nonisolated(unsafe) let passphrase = AgeScryptIdentity(passphrase: "fuzz", maxWorkFactor: 4)
+let identity = AgeX25519Identity(secretKey: [UInt8](repeating: 0x2A, count: 32))
+let passphrase = AgeScryptIdentity(passphrase: "fuzz", maxWorkFactor: 4)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

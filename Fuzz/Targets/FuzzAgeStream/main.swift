@@ -11,8 +11,8 @@ import FuzzSupport
 // authenticated chunks reach every rule: a final flag too early, none at the end, short non-final chunks,
 // trailing data. Whatever decrypts must be exactly a well-formed stream's plaintext.
 
-nonisolated(unsafe) let fileKey = [UInt8](repeating: 0x5C, count: 16)
-nonisolated(unsafe) let nonce = [UInt8](repeating: 9, count: 16)
+let fileKey = [UInt8](repeating: 0x5C, count: 16)
+let nonce = [UInt8](repeating: 9, count: 16)
 
 /// STREAM's rules: only the last chunk is final, every other one is full, and the last is empty only when alone.
 func wellFormed(_ chunks: [(plaintext: [UInt8], last: Bool)]) -> Bool {

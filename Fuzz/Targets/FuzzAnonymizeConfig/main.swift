@@ -5,7 +5,7 @@ import GreenlightPrivacy
 // The YAML config of `privacy anonymize` (AnonymizerConfig: Yams, then every key, operator and option), and a
 // config that loads applied once: an Anonymizer with a fixed key running its operators over a value and a text.
 
-nonisolated(unsafe) let key = "dGhpcyBpcyBhIGZpeGVkIGZ1enogZmVybmV0IGtleSE="
+let key = "dGhpcyBpcyBhIGZpeGVkIGZ1enogZmVybmV0IGtleSE="
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

@@ -8,9 +8,9 @@ import FuzzSupport
 // is a token's raw fields (timestamp, IV, ciphertext) signed with the real key, so that decryption, padding
 // checks and the time rules run on arbitrary ciphertext and timestamps.
 
-nonisolated(unsafe) let fernet = try! Fernet(key: "dGhpcyBpcyBhIGZpeGVkIGZ1enogZmVybmV0IGtleSE=")
-nonisolated(unsafe) let rotation = try! MultiFernet(keys: ["MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "dGhpcyBpcyBhIGZpeGVkIGZ1enogZmVybmV0IGtleSE="])
-nonisolated(unsafe) let now = Date(timeIntervalSince1970: 1_800_000_000)
+let fernet = try! Fernet(key: "dGhpcyBpcyBhIGZpeGVkIGZ1enogZmVybmV0IGtleSE=")
+let rotation = try! MultiFernet(keys: ["MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "dGhpcyBpcyBhIGZpeGVkIGZ1enogZmVybmV0IGtleSE="])
+let now = Date(timeIntervalSince1970: 1_800_000_000)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
