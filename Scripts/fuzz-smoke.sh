@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI smoke of the libFuzzer targets: builds them all (sanitized, .build-fuzz) and runs each for FUZZ_SECONDS
-# (default 20) from its seeds alone, in a fresh working corpus, failing on the first finding.
+# (default 20) from its seeds alone, in a fresh working corpus, failing on the first finding. FUZZ_BUILD moves
+# the build folder (default .build-fuzz).
 #
 #   FUZZ_SECONDS=20 Scripts/fuzz-smoke.sh
 #
@@ -21,7 +22,7 @@ echo "fuzz-smoke: sanitized build took $((built - start)) s" >&2
 for target in $(Scripts/fuzz.sh --list); do
   if ! FUZZ_CORPUS=$corpus Scripts/fuzz.sh "$target" "$seconds" >"$corpus/$target.log" 2>&1; then
     tail -n 60 "$corpus/$target.log" >&2
-    echo "fuzz-smoke: $target FAILED; the input is in .build-fuzz/artifacts/$target/" >&2
+    echo "fuzz-smoke: $target FAILED; the input is in ${FUZZ_BUILD:-.build-fuzz}/artifacts/$target/" >&2
     exit 1
   fi
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$corpus/$target.log" | tail -n 1)

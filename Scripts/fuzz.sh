@@ -17,7 +17,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUILD=$ROOT/.build-fuzz
+BUILD=${FUZZ_BUILD:-$ROOT/.build-fuzz}
 CORPUS_ROOT=${FUZZ_CORPUS:-$BUILD/corpus}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 
