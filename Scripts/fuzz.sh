@@ -19,7 +19,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUILD=$ROOT/.build-fuzz
+BUILD=${FUZZ_BUILD:-$ROOT/.build-fuzz}
 CORPUS_ROOT=${FUZZ_CORPUS:-$BUILD/corpus}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 
@@ -32,7 +32,7 @@ TARGETS=(
   "age-stream        FuzzAgeStream        140000 -"
   "fernet            FuzzFernet           2048   -"
   "csv               FuzzCSV              8192   Tests/*/Fixtures/*.csv"
-  "jsonl             FuzzJSONL            8192   Tests/*/Fixtures/*.jsonl"
+  "jsonl             FuzzJSONL            2048   Tests/*/Fixtures/*.jsonl"
   "anonymize-config  FuzzAnonymizeConfig  4096   Tests/*/Fixtures/*.yaml"
   "hierarchy-yaml    FuzzHierarchyYAML    4096   Tests/*/Fixtures/*.yaml"
   "report            FuzzReport           16384  Tests/*/Fixtures/*report*.json"
