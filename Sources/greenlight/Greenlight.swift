@@ -55,7 +55,8 @@ struct Greenlight: ParsableCommand {
 func fail(_ error: any Error) -> ExitCode {
     if let e = error as? GreenlightError {
         printError("greenlight: error: \(e.message)")
-        return ExitCode(e.isInvalidInput ? 2 : 1)
+        // Bad input and a result that could not be delivered are both exit 2.
+        return ExitCode(e.isInvalidInput || e.isUndeliveredOutput ? 2 : 1)
     }
     printError("greenlight: error: \(error)")
     return ExitCode(1)

@@ -13,32 +13,15 @@ func say(_ s: String) {
 
 /// Bytes on stdout as they are (a token, plaintext), checked.
 ///
-/// - Throws: ``GreenlightError`` (I/O) when they could not all be written.
+/// - Throws: ``GreenlightError`` (undelivered output) when they could not all be written.
 func writeResultBytes(_ data: Data) throws {
-    try StandardStreams.flushOut()
-    var offset = 0
-    try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-        while offset < raw.count {
-            let n = Foundation.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
-            if n >= 0 {
-                offset += n
-            } else if errno != EINTR {
-                let hint = errno == ENOSPC ? "; free some space or redirect elsewhere" : ""
-                throw GreenlightError.io("cannot write to standard output: \(String(cString: strerror(errno)))\(hint)")
-            }
-        }
-    }
+    try data.withUnsafeBytes { try StandardStreams.writeOut(bytes: $0) }
 }
 
-/// Prints an error of a privacy command and picks the exit code as ``fail(_:)`` does, except that a result
-/// that could not be written to standard output exits 2, as ``writeOut(_:)`` does for every command.
+/// Prints an error of a privacy command and picks the exit code as ``fail(_:)`` does, adding the flag that reads
+/// Latin-1 to an invalid UTF-8 error (the library cannot name flags).
 func privacyFail(_ error: any Error) -> ExitCode {
     if let code = error as? ExitCode { return code }
-    if let e = error as? GreenlightError, e.message.hasPrefix("cannot write to standard output") {
-        printError("greenlight: error: \(e.message)")
-        return ExitCode(2)
-    }
-    // The library cannot name flags; the CLI says which one reads Latin-1.
     if let e = error as? GreenlightError, e.message.contains(": invalid UTF-8 (bytes ") {
         return fail(GreenlightError.invalidInput(e.message + " (--encoding latin1)"))
     }

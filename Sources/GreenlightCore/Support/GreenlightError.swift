@@ -7,6 +7,7 @@ public struct GreenlightError: Error, Sendable, Hashable, CustomStringConvertibl
         case notFound
         case io
         case unsupported
+        case undeliveredOutput
     }
 
     let code: Code
@@ -26,6 +27,12 @@ public struct GreenlightError: Error, Sendable, Hashable, CustomStringConvertibl
     public static func io(_ message: String) -> GreenlightError { .init(.io, message) }
     /// The platform or hardware cannot do this.
     public static func unsupported(_ message: String) -> GreenlightError { .init(.unsupported, message) }
+
+    /// A result could not be written to standard output (a full disk, a closed descriptor, a broken pipe).
+    public static func undeliveredOutput(_ message: String) -> GreenlightError { .init(.undeliveredOutput, message) }
+
+    /// Whether a result was not delivered to standard output: for commands, an output that cannot be written.
+    public var isUndeliveredOutput: Bool { code == .undeliveredOutput }
 
     /// Whether the error is about input the user gave (as opposed to the environment).
     public var isInvalidInput: Bool { code == .invalidInput || code == .notFound }

@@ -29,6 +29,16 @@ public enum StandardStreams {
         guard error == 0 else { throw outputError(error) }
     }
 
+    /// Writes `bytes` to standard output as they are (a token, plaintext), all of them.
+    ///
+    /// - Throws: ``GreenlightError`` (undelivered output) when the write fails.
+    public static func writeOut(bytes: UnsafeRawBufferPointer) throws {
+        let flushed = greenlight_flush_stdout()
+        guard flushed == 0 else { throw outputError(flushed) }
+        let error = writeAll(1, bytes)
+        guard error == 0 else { throw outputError(error) }
+    }
+
     /// Writes `text` to standard error; failures are ignored, there being nowhere left to report them.
     public static func writeError(_ text: String) {
         _ = writeAll(2, text)
@@ -44,25 +54,27 @@ public enum StandardStreams {
 
     static func outputError(_ error: Int32) -> GreenlightError {
         let hint = error == ENOSPC ? "; free some space or redirect elsewhere" : ""
-        return GreenlightError.io("cannot write to standard output: \(String(cString: strerror(error)))\(hint)")
+        return GreenlightError.undeliveredOutput("cannot write to standard output: \(String(cString: strerror(error)))\(hint)")
     }
 
     /// Returns 0, or the errno of the failed write.
     private static func writeAll(_ fd: Int32, _ text: String) -> Int32 {
         var text = text
-        return text.withUTF8 { bytes -> Int32 in
-            guard var p = bytes.baseAddress else { return 0 }
-            var left = bytes.count
-            while left > 0 {
-                let n = posixWrite(fd, p, left)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                p += n
-                left -= n
+        return text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard var p = bytes.baseAddress else { return 0 }
+        var left = bytes.count
+        while left > 0 {
+            let n = posixWrite(fd, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
-            return 0
+            p += n
+            left -= n
         }
+        return 0
     }
 }

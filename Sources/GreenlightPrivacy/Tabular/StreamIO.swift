@@ -93,7 +93,8 @@ struct ByteWriter {
                 if n >= 0 {
                     offset += n
                 } else if errno != EINTR {
-                    throw GreenlightError.io("cannot write \(fd == STDOUT_FILENO ? "to standard output" : name): \(String(cString: strerror(errno)))")
+                    let message = "cannot write \(fd == STDOUT_FILENO ? "to standard output" : name): \(String(cString: strerror(errno)))"
+                    throw fd == STDOUT_FILENO ? GreenlightError.undeliveredOutput(message) : GreenlightError.io(message)
                 }
             }
         }
