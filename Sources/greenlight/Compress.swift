@@ -125,7 +125,7 @@ struct Compress: ParsableCommand {
         } catch let e as ValidationError {
             throw e
         } catch {
-            throw fail(error)
+            throw error
         }
     }
 }

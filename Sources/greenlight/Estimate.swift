@@ -73,7 +73,7 @@ struct Estimate: ParsableCommand {
         } catch let e as ValidationError {
             throw e
         } catch {
-            throw fail(error)
+            throw error
         }
     }
 }

@@ -5,6 +5,8 @@ import GreenlightCore
 import Glibc
 #endif
 
+/// The root command: parses, runs the subcommand, and turns every error into its message and exit status in
+/// one place (``ExitCodePolicy``), for every command present and future.
 @main
 struct Greenlight: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,20 +22,27 @@ struct Greenlight: ParsableCommand {
         StandardStreams.reopenClosed()
         // Temporary files go with a fatal signal; `run` forwards signals to its command instead while it runs.
         try? TemporaryFiles.installSignalCleanup()
+        Glibc.exit(execute(CommandLine.arguments.dropFirst().map { $0 }))
+    }
+
+    /// Parses and runs `arguments`, prints what the user must read, and returns the exit status.
+    static func execute(_ arguments: [String]) -> Int32 {
+        var policy = ExitCodePolicy.standard
         var code: Int32
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
+            if let stated = command as? any GreenlightCommand { policy = type(of: stated).exitCodePolicy }
             try command.run()
             code = 0
         } catch {
-            code = exitCode(for: error).rawValue
-            let message = fullMessage(for: error)
+            code = policy.status(for: error)
+            let message = ErrorText.render(error)
             if !message.isEmpty {
                 if code == 0 {
                     // --help and --version are results: printed to stdout, and checked like any other.
                     do { try StandardStreams.writeOut(message + "\n") } catch {
-                        printError("greenlight: error: \(error)")
-                        code = 2
+                        printError(ErrorText.render(error))
+                        code = policy.inputError
                     }
                 } else {
                     printError(message)
@@ -43,39 +52,10 @@ struct Greenlight: ParsableCommand {
         do {
             try StandardStreams.flushOut()
         } catch {
-            printError("greenlight: error: \(error)")
+            printError(ErrorText.render(error))
             // `run` keeps its command's exit code; elsewhere an undelivered result is a failure.
-            if code == 0 { code = 2 }
+            if code == 0 { code = policy.inputError }
         }
-        Glibc.exit(code)
+        return code
     }
-}
-
-/// Prints a library error the way every subcommand does and picks the exit code.
-func fail(_ error: any Error) -> ExitCode {
-    if let e = error as? GreenlightError {
-        printError("greenlight: error: \(e.message)")
-        // Bad input and a result that could not be delivered are both exit 2.
-        return ExitCode(e.isInvalidInput || e.isUndeliveredOutput ? 2 : 1)
-    }
-    printError("greenlight: error: \(error)")
-    return ExitCode(1)
-}
-
-/// Prints a result on stdout, checked: a full disk or a closed descriptor is an error (exit 2, as for any output
-/// that cannot be written).
-func writeOut(_ s: String) throws {
-    do {
-        // The sink escapes control characters: whatever a command prints may hold names from files.
-        try StandardStreams.writeOut(TerminalText.escapedKeepingLayout(s))
-    } catch {
-        printError("greenlight: error: \(error)")
-        throw ExitCode(2)
-    }
-}
-
-/// Prints a line on stderr, control characters escaped (messages name files, tensors, columns); never traps,
-/// even when stderr is closed.
-func printError(_ s: String) {
-    StandardStreams.writeError(TerminalText.escapedKeepingLayout(s) + "\n")
 }

@@ -24,7 +24,7 @@ struct Hardware: ParsableCommand {
         var config = MeterConfiguration()
         config.rapl = raplPsys ? .psys : (raplDRAM ? .packagesAndDRAM : .packages)
         config.cpuTDP = cpuTDP.map { Power(watts: $0) }
-        do { try config.validate() } catch { throw fail(error) }
+        try config.validate()
         try writeOut(HardwareReport.render(PowerPlan.resolve(config)) + "\n")
     }
 }

@@ -48,7 +48,7 @@ struct Inspect: ParsableCommand {
         } catch let e as ExitCode {
             throw e  // writeOut has reported it
         } catch {
-            throw fail(error)
+            throw error
         }
     }
 }

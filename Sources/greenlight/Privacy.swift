@@ -44,7 +44,7 @@ struct Privacy: ParsableCommand {
                 try identity.writeIdentityFile(toPath: output)
                 printError("Public key: \(identity.recipient)")
             } catch {
-                throw privacyFail(error)
+                throw error
             }
         }
     }
@@ -93,7 +93,7 @@ struct Privacy: ParsableCommand {
                 try io.writeReport(operation: "encrypt", format: "age-v1", plaintextBytes: PrivacyIOOptions.size(io.input),
                                    recipients: age.passphraseFile != nil ? ["scrypt"] : age.recipients.map { _ in "x25519" })
             } catch {
-                throw privacyFail(error)
+                throw error
             }
         }
     }
@@ -145,7 +145,7 @@ struct Privacy: ParsableCommand {
                 try io.writeReport(operation: "decrypt", format: "age-v1", plaintextBytes: PrivacyIOOptions.size(io.output),
                                    recipients: age.passphraseFile != nil ? ["scrypt"] : ["x25519"])
             } catch {
-                throw privacyFail(error)
+                throw error
             }
         }
     }

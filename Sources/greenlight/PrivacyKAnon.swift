@@ -92,7 +92,7 @@ extension Privacy {
                     try runAnonymize(table, qis)
                 }
             } catch {
-                throw privacyFail(error)
+                throw error
             }
         }
 
@@ -340,7 +340,7 @@ extension Privacy {
                     }
                 }
             } catch {
-                throw privacyFail(error)
+                throw error
             }
         }
 

@@ -71,7 +71,7 @@ extension Privacy {
                 let counts = result.findings.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 say("\(result.records) records, \(result.findings.values.reduce(0, +)) findings\(counts.isEmpty ? "" : ": " + counts)")
             } catch {
-                throw privacyFail(error)
+                throw error
             }
         }
     }
@@ -122,7 +122,7 @@ extension Privacy {
                 try writePrivacyReport(PrivacySection(pii: summary), notes: notes, to: json)
                 try writeOut(text)
             } catch {
-                throw privacyFail(error)
+                throw error
             }
         }
     }
@@ -176,7 +176,7 @@ extension Privacy {
                 try writePrivacyReport(section, notes: [note], to: json)
                 try writeOut(text)
             } catch {
-                throw privacyFail(error)
+                throw error
             }
         }
     }
@@ -224,7 +224,7 @@ extension Privacy {
                 }
                 try writePrivacyReport(PrivacySection(pii: pii, anonymization: summary), notes: notes, to: json)
             } catch {
-                throw privacyFail(error)
+                throw error
             }
         }
     }

@@ -78,7 +78,7 @@ struct Run: ParsableCommand {
             printError(e.message)
             throw ExitCode(e.exitCode)
         } catch {
-            throw fail(error)
+            throw error
         }
         do {
             try output.outputs.write(outcome.report)

@@ -42,7 +42,7 @@ enum JSONFile {
         // A FIFO or device in place of config.json would block the read (or never end): regular files only.
         var st = stat()
         guard stat(path, &st) == 0 else {
-            throw GreenlightError.io("\(shown): cannot read: \(String(cString: strerror(errno)))")
+            throw GreenlightError.io("\(shown): cannot read", cause: SystemError(errno: errno))
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             throw GreenlightError.invalidInput("\(shown): not a regular file; the model folder's JSON files must be plain files")

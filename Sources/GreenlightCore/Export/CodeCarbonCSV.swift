@@ -242,7 +242,7 @@ public enum CodeCarbonCSV {
     }
 
     private static func ioError(_ what: String) -> GreenlightError {
-        GreenlightError.io("\(TerminalText.escaped(what)): \(String(cString: strerror(errno)))")
+        GreenlightError.io("\(TerminalText.escaped(what))", cause: SystemError(errno: errno))
     }
 
     /// Shortest round-trip decimal, as Python's `repr(float)`; empty for NaN and infinities.

@@ -60,7 +60,7 @@ public final class AtomicFileWriter {
             guard fd >= 0 else {
                 let error = errno
                 greenlight_temp_unregister(slot)
-                throw GreenlightError.io(Self.describe(path: path, errno: error))
+                throw Self.writeError(path: path, errno: error)
             }
             namedTemp = name
             registration = slot
@@ -161,7 +161,7 @@ public final class AtomicFileWriter {
             }
             let error = errno
             greenlight_temp_unregister(slot)
-            if error != EEXIST { throw GreenlightError.io(Self.describe(path: path, errno: error)) }
+            if error != EEXIST { throw Self.writeError(path: path, errno: error) }
         }
         throw GreenlightError.io("cannot write \(TerminalText.escaped(path)): no free temporary name in \(TerminalText.escaped(directory))")
     }
@@ -204,18 +204,19 @@ public final class AtomicFileWriter {
     }
 
     private func ioError() -> GreenlightError {
-        GreenlightError.io(Self.describe(path: path, errno: errno))
+        Self.writeError(path: path, errno: errno)
     }
 
-    static func describe(path: String, errno error: Int32) -> String {
-        let hint: String
-        switch error {
-        case ENOSPC, EDQUOT: hint = "; free some space or write elsewhere"
-        case EACCES, EPERM: hint = "; check the permissions of the directory or write elsewhere"
-        case EROFS: hint = "; the filesystem is read-only, write elsewhere"
-        default: hint = ""
+    /// `cannot write PATH` with the errno as its cause and, for the usual causes, what to do.
+    static func writeError(_ code: GreenlightError.Code = .io, path: String, errno error: Int32) -> GreenlightError {
+        let remedy: String? = switch error {
+        case ENOSPC, EDQUOT: "free some space or write elsewhere"
+        case EACCES, EPERM: "check the permissions of the directory or write elsewhere"
+        case EROFS: "the filesystem is read-only, write elsewhere"
+        default: nil
         }
-        return "cannot write \(TerminalText.escaped(path)): \(String(cString: strerror(error)))\(hint)"
+        return GreenlightError(code, "cannot write \(TerminalText.escaped(path))", cause: SystemError(errno: error),
+                               location: .init(path: path), remedy: remedy)
     }
 }
 

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import CGreenlightShims
+import Foundation
 
 /// Checks an output path before any work starts, so that a command never does its work only to fail at the end.
 ///
@@ -46,7 +47,7 @@ public enum OutputTarget {
         }
         if append && exists {
             guard access(path, W_OK) == 0 else {
-                throw GreenlightError.invalidInput(AtomicFileWriter.describe(path: path, errno: errno))
+                throw AtomicFileWriter.writeError(.invalidInput, path: path, errno: errno)
             }
             return
         }
@@ -58,7 +59,7 @@ public enum OutputTarget {
         }
         let probeError = errno
         if probeError == EACCES || probeError == EPERM || probeError == EROFS || probeError == ENOSPC || probeError == EDQUOT {
-            throw GreenlightError.invalidInput(AtomicFileWriter.describe(path: path, errno: probeError))
+            throw AtomicFileWriter.writeError(.invalidInput, path: path, errno: probeError)
         }
         // No O_TMPFILE on this filesystem: a named probe, registered for signal cleanup, created and removed.
         let name = (directory == "/" ? "/" : directory + "/") + ".greenlight-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -66,7 +67,7 @@ public enum OutputTarget {
         defer { TemporaryFiles.unregister(slot) }
         let fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw GreenlightError.invalidInput(AtomicFileWriter.describe(path: path, errno: errno))
+            throw AtomicFileWriter.writeError(.invalidInput, path: path, errno: errno)
         }
         close(fd)
         unlink(name)
@@ -75,6 +76,49 @@ public enum OutputTarget {
     /// Refuses a target that is a directory or not a regular file, and a directory that does not exist.
     ///
     /// Renaming over a device or a FIFO (`/dev/null`, `/dev/stdout`) would replace the device node itself.
+    /// Checks, before any work, every file a command will write: each must be writable, none may be one of
+    /// the files it reads (by device and inode: links included), and no two may be the same file; with
+    /// `stdout`, standard output (when redirected to a file) may not be an input either.
+    ///
+    /// - Parameters:
+    ///   - outputs: The paths to be written; nil entries are skipped.
+    ///   - inputs: The paths read; nil entries and `-` (standard input) are skipped.
+    ///   - stdout: Whether the result also goes to standard output.
+    /// - Throws: ``GreenlightError`` saying which path and why.
+    public static func check(outputs: [String?], reading inputs: [String?], stdout: Bool = false) throws {
+        let ins = inputs.compactMap { $0 }.filter { $0 != "-" }
+        let outs = outputs.compactMap { $0 }
+        for output in outs { try check(output, notSameAs: ins) }
+        for (i, a) in outs.enumerated() {
+            for b in outs[(i + 1)...] where sameFile(a, b) {
+                // Two of the caller's paths clash: a usage error, whichever two they are.
+                throw GreenlightError(.invalidInput,
+                    "\(TerminalText.escaped(a)) and \(TerminalText.escaped(b)) are the same file: two outputs of one command cannot share a path; give each its own")
+            }
+        }
+        guard stdout else { return }
+        var out = stat()
+        guard fstat(STDOUT_FILENO, &out) == 0, (out.st_mode & S_IFMT) == S_IFREG else { return }
+        for input in ins {
+            var st = stat()
+            if stat(input, &st) == 0, st.st_dev == out.st_dev, st.st_ino == out.st_ino {
+                throw GreenlightError.invalidInput(
+                    "refusing to write to standard output: it is the input \(TerminalText.escaped(input)) and would destroy it; redirect elsewhere or use -o")
+            }
+        }
+    }
+
+    /// Whether two paths name one file: the same inode when both exist, else the same resolved directory and name.
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        if stat(a, &sa) == 0, stat(b, &sb) == 0 { return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino }
+        func resolved(_ p: String) -> String {
+            let url = URL(fileURLWithPath: p)
+            return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
+        }
+        return resolved(a) == resolved(b)
+    }
+
     static func checkDestination(_ path: String, directory: String) throws {
         let shown = TerminalText.escaped(path)
         var st = stat()

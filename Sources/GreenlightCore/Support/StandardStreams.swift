@@ -53,8 +53,9 @@ public enum StandardStreams {
     }
 
     static func outputError(_ error: Int32) -> GreenlightError {
-        let hint = error == ENOSPC ? "; free some space or redirect elsewhere" : ""
-        return GreenlightError.undeliveredOutput("cannot write to standard output: \(String(cString: strerror(error)))\(hint)")
+        GreenlightError.undeliveredOutput(
+            "cannot write to standard output", cause: SystemError(errno: error),
+            remedy: error == ENOSPC ? "free some space or redirect elsewhere" : nil)
     }
 
     /// Returns 0, or the errno of the failed write.

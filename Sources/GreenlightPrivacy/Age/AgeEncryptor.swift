@@ -99,6 +99,6 @@ public enum AgeEncryptor {
 /// File opening shared by the encryptor and the decryptor.
 enum AgeFiles {
     static func openForReading(_ path: String) throws -> FileHandle {
-        try FileRead.handle(path, what: "")
+        try InputFile.handle(path, what: "")
     }
 }

@@ -165,7 +165,7 @@ public struct PrivacyBudgetLedger: Sendable {
                     if let old {
                         try AtomicFile.write(old, to: path)
                     } else if unlink(path) != 0 {
-                        throw GreenlightError.io("cannot remove \(path): \(String(cString: strerror(errno)))")
+                        throw GreenlightError.io("cannot remove \(path)", cause: SystemError(errno: errno))
                     }
                 } catch let restore {
                     throw GreenlightError.io(
@@ -204,7 +204,7 @@ public struct PrivacyBudgetLedger: Sendable {
     /// The ledger and its bytes as they are on disk (`nil` when there is no file yet), checked entry by entry.
     private func read() throws -> (contents: Contents, bytes: Data?) {
         guard FileManager.default.fileExists(atPath: path) else { return (Contents(), nil) }
-        let data = try FileRead.contents(path, what: "the ledger")
+        let data = try InputFile.contents(path, what: "the ledger")
         struct Version: Decodable { var version: Int? }
         guard let version = (try? JSONDecoder().decode(Version.self, from: data))?.version else {
             throw GreenlightError.invalidInput("the ledger \(path) is not a Greenlight privacy ledger (no format version); it was left as it is")
@@ -253,10 +253,10 @@ public struct PrivacyBudgetLedger: Sendable {
     private func withLock<T>(_ body: () throws -> T) throws -> T {
         let lockPath = path + ".lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw GreenlightError.io("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw GreenlightError.io("cannot open \(lockPath)", cause: SystemError(errno: errno)) }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw GreenlightError.io("cannot lock \(lockPath): \(String(cString: strerror(errno)))") }
+            guard errno == EINTR else { throw GreenlightError.io("cannot lock \(lockPath)", cause: SystemError(errno: errno)) }
         }
         defer { flock(fd, LOCK_UN) }
         return try body()

@@ -38,7 +38,7 @@ public struct Anonymizer {
             guard let path = config.keyFile else {
                 throw GreenlightError.invalidInput("\(config.source): pseudonymize and encrypt need key_file: (a key from `greenlight privacy keygen --fernet`)")
             }
-            let data = try FileRead.contents(path, what: "") { "\(config.source): key_file \(path): cannot read it: \($0)" }
+            let data = try InputFile.contents(path, what: "", summary: "\(config.source): key_file \(path): cannot read it")
             keyText = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if let keyText {

@@ -50,7 +50,7 @@ public struct AnonymizerConfig: Sendable {
     ///
     /// - Throws: ``GreenlightError`` naming the file, line and key of the first mistake.
     public static func load(path: String) throws -> AnonymizerConfig {
-        let data = try FileRead.contents(path, what: "config")
+        let data = try InputFile.contents(path, what: "config")
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try AnonymizerConfig(yaml: String(decoding: data, as: UTF8.self), source: path, baseDirectory: base)
     }

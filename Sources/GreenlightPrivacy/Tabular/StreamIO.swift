@@ -93,8 +93,9 @@ struct ByteWriter {
                 if n >= 0 {
                     offset += n
                 } else if errno != EINTR {
-                    let message = "cannot write \(fd == STDOUT_FILENO ? "to standard output" : name): \(String(cString: strerror(errno)))"
-                    throw fd == STDOUT_FILENO ? GreenlightError.undeliveredOutput(message) : GreenlightError.io(message)
+                    let cause = SystemError.current()
+                    let message = "cannot write \(fd == STDOUT_FILENO ? "to standard output" : name)"
+                    throw fd == STDOUT_FILENO ? GreenlightError.undeliveredOutput(message, cause: cause) : GreenlightError.io(message, cause: cause)
                 }
             }
         }

@@ -50,7 +50,7 @@ struct TextSource {
         name = path
         self.encoding = encoding
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw GreenlightError.notFound("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw GreenlightError.notFound("cannot read \(path)", cause: SystemError(errno: errno)) }
         var st = stat()
         if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
             Foundation.close(fd)
@@ -109,7 +109,7 @@ struct TextSource {
                 return n
             }
             guard errno == EINTR else {
-                throw GreenlightError.io("cannot read \(name): \(String(cString: strerror(errno)))")
+                throw GreenlightError.io("cannot read \(name)", cause: SystemError(errno: errno))
             }
         }
     }
@@ -187,7 +187,8 @@ struct TextSource {
         let shown = p[i..<min(p.count, i + 4)].prefix { $0 != 0x0A }.map { String(format: "0x%02X", $0) }.joined(separator: " ")
         return GreenlightError.invalidInput(
             "\(name): line \(line), column \(column): invalid UTF-8 (bytes \(shown)); the file is not UTF-8: "
-                + "convert it to UTF-8, or read it as Latin-1 (ISO-8859-1) if that is its encoding")
+                + "convert it to UTF-8, or read it as Latin-1 (ISO-8859-1) if that is its encoding",
+            location: .init(path: name, line: line, column: column), parameter: .init("encoding", suggestion: "latin1"))
     }
 
     /// ISO-8859-1 to UTF-8: bytes below 0x80 as they are, the others as two bytes.

@@ -25,12 +25,12 @@ final class MappedFile: @unchecked Sendable {
         guard fd >= 0 else {
             let err = errno
             if err == ENOENT { throw GreenlightError.notFound("\(path): no such file") }
-            throw GreenlightError.io("\(path): cannot open: \(String(cString: strerror(err)))")
+            throw GreenlightError.io("\(path): cannot open", cause: SystemError(errno: err))
         }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
-            throw GreenlightError.io("\(path): cannot stat: \(String(cString: strerror(errno)))")
+            throw GreenlightError.io("\(path): cannot stat", cause: SystemError(errno: errno))
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             let kind = switch st.st_mode & S_IFMT {
@@ -50,7 +50,7 @@ final class MappedFile: @unchecked Sendable {
         }
         let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
         guard let p, p != MAP_FAILED else {
-            throw GreenlightError.io("\(path): cannot map \(size) bytes: \(String(cString: strerror(errno)))")
+            throw GreenlightError.io("\(path): cannot map \(size) bytes", cause: SystemError(errno: errno))
         }
         bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(p), count: size)
     }

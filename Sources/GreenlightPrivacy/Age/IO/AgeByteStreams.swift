@@ -33,7 +33,7 @@ struct FileDescriptorSource: AgeByteSource {
             #endif
             if n >= 0 { return n }
             if errno == EINTR { continue }
-            throw GreenlightError.io("cannot read \(name): \(String(cString: strerror(errno)))")
+            throw GreenlightError.io("cannot read \(name)", cause: SystemError(errno: errno))
         }
     }
 }
@@ -54,8 +54,9 @@ struct FileDescriptorSink: AgeByteSink {
             if n >= 0 {
                 offset += n
             } else if errno != EINTR {
-                let message = "cannot write \(fd == STDOUT_FILENO ? "to " : "")\(name): \(String(cString: strerror(errno)))"
-                throw fd == STDOUT_FILENO ? GreenlightError.undeliveredOutput(message) : GreenlightError.io(message)
+                let cause = SystemError.current()
+                let message = "cannot write \(fd == STDOUT_FILENO ? "to " : "")\(name)"
+                throw fd == STDOUT_FILENO ? GreenlightError.undeliveredOutput(message, cause: cause) : GreenlightError.io(message, cause: cause)
             }
         }
     }

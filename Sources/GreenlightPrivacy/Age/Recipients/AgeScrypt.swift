@@ -24,7 +24,7 @@ enum AgeScryptKDF {
 
     /// A passphrase file's contents: the text, less one trailing newline (LF or CRLF).
     static func readPassphraseFile(atPath path: String) throws -> String {
-        let data = try FileRead.contents(path, what: "passphrase file")
+        let data = try InputFile.contents(path, what: "passphrase file")
         var text = String(decoding: data, as: UTF8.self)
         if text.hasSuffix("\r\n") {
             text.removeLast(2)

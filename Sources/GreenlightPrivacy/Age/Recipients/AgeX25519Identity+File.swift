@@ -31,7 +31,7 @@ extension AgeX25519Identity {
     ///   - path: The file.
     /// - Throws: ``GreenlightError`` when it cannot be read or holds no valid identity.
     public static func readIdentityFile(atPath path: String) throws -> [AgeX25519Identity] {
-        let data = try FileRead.contents(path, what: "identity file")
+        let data = try InputFile.contents(path, what: "identity file")
         do {
             return try parseIdentityFile(String(decoding: data, as: UTF8.self))
         } catch let error as GreenlightError {
