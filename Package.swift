@@ -81,7 +81,8 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "GreenlightCLITests",
-        dependencies: ["GreenlightCore", "GreenlightTestSupport"]
+        // The executable too: commands are parsed and resolved in-process (`Run.parse([...])`).
+        dependencies: ["greenlight", "GreenlightCore", "GreenlightMeter", "GreenlightCompress", "GreenlightTensors", "GreenlightTestSupport", argumentParser]
     ),
 ]
 

@@ -92,7 +92,7 @@ struct CompressHardeningCLITests {
         #expect(s.stdout.contains("pwned"))
         // JSON output too: the encoder escapes C0 itself; C1 and bidi overrides become \u escapes.
         for file in [gguf, st] {
-            let j = try CLI.run(["inspect", file, "--json"])
+            let j = try CLI.run(["inspect", file, "--json", "-"])
             #expect(j.status == 0, "\(j.stderr)")
             Self.expectClean(j.stdout)
             #expect(j.stdout.unicodeScalars.allSatisfy { !(0x202A...0x202E).contains($0.value) })
@@ -246,7 +246,7 @@ struct CompressOutputCLITests {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let model = try Self.model(in: dir)
-        for extra in [[], ["--json"]] {
+        for extra in [[], ["--json", "-"]] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: CLI.binary)
             p.arguments = ["inspect", model] + extra

@@ -5,7 +5,7 @@ import GreenlightTensors
 /// Options of one compression.
 public struct CompressOptions: Sendable {
     /// The file format written.
-    public enum OutputFormat: String, Sendable { case gguf, safetensors }
+    public enum OutputFormat: String, Sendable, CaseIterable { case gguf, safetensors }
 
     /// Types per tensor.
     public var policy: TypePolicy
@@ -112,58 +112,92 @@ public enum ModelCompressor {
         case .safetensors: try SafetensorsWriter.fileSize(tensors: safetensors, metadata: file.safetensorsMetadata, path: namedPath)
         }
 
-        var results: [TensorCompression] = []
-        var errorTotals = (diff: 0.0, ref: 0.0)
-        var measured = false
-        var pruned = (zeros: 0, count: 0)
-        if !options.dryRun {
+        let run: Converted
+        if options.dryRun {
+            run = Converted(entries: plan.map(dryRunEntry))
+        } else {
             guard let outputPath else { throw GreenlightError.invalidInput("no output path given; pass -o FILE or --dry-run") }
             let sink: TensorFileWriter = switch options.format {
             case .gguf: try GGUFWriter(path: outputPath, metadata: metadata, tensors: gguf)
             case .safetensors: try SafetensorsWriter(path: outputPath, tensors: safetensors, metadata: file.safetensorsMetadata)
             }
-            do {
-                let engine = Engine(file: file, plan: plan, options: options)
-                try engine.prepareGlobalThreshold()
-                let totalBytes = plan.reduce(0) { $0 + $1.source.byteCount }
-                var done = 0
-                for (i, p) in plan.enumerated() {
-                    let r = try engine.run(p, into: sink)
-                    results.append(r.entry)
-                    if let e = r.error {
-                        errorTotals.diff += e.diff
-                        errorTotals.ref += e.ref
-                        measured = true
-                    }
-                    if let z = r.zeros {
-                        pruned.zeros += z
-                        pruned.count += p.source.elementCount
-                    }
-                    done += p.source.byteCount
-                    progress?(CompressProgress(tensorsDone: i + 1, tensors: plan.count, bytesDone: done, bytes: totalBytes, name: p.name))
-                }
-                try sink.finish()
-            } catch {
-                sink.cancel()
-                throw error
-            }
-        } else {
-            results = plan.map { p in
-                TensorCompression(
-                    name: p.name, sourceName: p.name == p.source.name ? nil : p.source.name, shape: p.source.shape,
-                    sourceType: p.source.typeName, type: p.outputTypeName, sourceBytes: UInt64(p.source.byteCount),
-                    bytes: UInt64(p.convert ? p.type.byteCount(elements: p.source.elementCount) ?? 0 : p.source.byteCount), relativeRMSE: nil,
-                    maxAbsError: nil, sparsity: nil, fallback: p.fallback)
-            }
+            run = try convert(plan, file: file, options: options, into: sink, progress: progress)
         }
+        let section = makeSection(
+            run, plan: plan, file: file, sourcePath: sourcePath, outputPath: outputPath, outputBytes: outputBytes,
+            architecture: architecture, options: options, duration: ContinuousClock.now - started)
+        if section.fallbacks > 0 {
+            notes.append(Note(.info, code: "compress.fallbacks",
+                              "\(section.fallbacks) tensor(s) could not take \(options.policy.type.name) and fell back (see tensors[].fallback)"))
+        }
+        return (section, notes)
+    }
 
-        let dataBytes = results.reduce(UInt64(0)) { $0 + $1.bytes }
+    /// What converting the plan produced: one entry per tensor and the totals the section is built from.
+    struct Converted {
+        var entries: [TensorCompression]
+        var errorDiff = 0.0
+        var errorRef = 0.0
+        var measured = false
+        var zeros = 0
+        var prunedCount = 0
+    }
+
+    /// A dry run's entry: the planned type and size, nothing converted.
+    private static func dryRunEntry(_ p: PlannedTensor) -> TensorCompression {
+        TensorCompression(
+            name: p.name, sourceName: p.name == p.source.name ? nil : p.source.name, shape: p.source.shape,
+            sourceType: p.source.typeName, type: p.outputTypeName, sourceBytes: UInt64(p.source.byteCount),
+            bytes: UInt64(p.convert ? p.type.byteCount(elements: p.source.elementCount) ?? 0 : p.source.byteCount), relativeRMSE: nil,
+            maxAbsError: nil, sparsity: nil, fallback: p.fallback)
+    }
+
+    /// Converts every planned tensor into `sink`, in order, and finishes it; on any error the sink is cancelled.
+    private static func convert(
+        _ plan: [PlannedTensor], file: ModelSource, options: CompressOptions, into sink: TensorFileWriter,
+        progress: ((CompressProgress) -> Void)?
+    ) throws -> Converted {
+        var run = Converted(entries: [])
+        do {
+            let engine = Engine(file: file, plan: plan, options: options)
+            try engine.prepareGlobalThreshold()
+            let totalBytes = plan.reduce(0) { $0 + $1.source.byteCount }
+            var done = 0
+            for (i, p) in plan.enumerated() {
+                let r = try engine.run(p, into: sink)
+                run.entries.append(r.entry)
+                if let e = r.error {
+                    run.errorDiff += e.diff
+                    run.errorRef += e.ref
+                    run.measured = true
+                }
+                if let z = r.zeros {
+                    run.zeros += z
+                    run.prunedCount += p.source.elementCount
+                }
+                done += p.source.byteCount
+                progress?(CompressProgress(tensorsDone: i + 1, tensors: plan.count, bytesDone: done, bytes: totalBytes, name: p.name))
+            }
+            try sink.finish()
+        } catch {
+            sink.cancel()
+            throw error
+        }
+        return run
+    }
+
+    /// The report section: sizes S1 and S2, bits per weight, error and sparsity totals, per-tensor entries.
+    private static func makeSection(
+        _ run: Converted, plan: [PlannedTensor], file: ModelSource, sourcePath: String, outputPath: String?,
+        outputBytes: Int, architecture: ModelArchitecture?, options: CompressOptions, duration: Duration
+    ) -> CompressionSection {
+        let dataBytes = run.entries.reduce(UInt64(0)) { $0 + $1.bytes }
         let parameters = plan.reduce(UInt64(0)) { $0 + UInt64($1.source.elementCount) }
         let sourceParameters = file.tensors.reduce(UInt64(0)) { $0 + UInt64($1.elementCount) }
         // S1 is what was converted: the source file less the tensors left out (source.bytes stays the file size).
         let leftOut = file.tensors.reduce(0) { $0 + $1.byteCount } - plan.reduce(0) { $0 + $1.source.byteCount }
-        let relative = measured && errorTotals.ref > 0 ? (errorTotals.diff / errorTotals.ref).squareRoot() : nil
-        let section = CompressionSection(
+        let relative = run.measured && run.errorRef > 0 ? (run.errorDiff / run.errorRef).squareRoot() : nil
+        return CompressionSection(
             source: ModelFileInfo(path: sourcePath, format: file.format, bytes: UInt64(file.fileSize),
                                   tensors: file.tensors.count, parameters: sourceParameters,
                                   architecture: architecture?.name),
@@ -174,14 +208,9 @@ public enum ModelCompressor {
             sourceBytes: UInt64(max(0, file.fileSize - leftOut)), outputBytes: UInt64(outputBytes),
             bitsPerWeight: parameters == 0 ? 0 : Double(dataBytes) * 8 / Double(parameters),
             pruning: options.pruning?.info,
-            sparsity: pruned.count > 0 ? Double(pruned.zeros) / Double(pruned.count) : nil,
+            sparsity: run.prunedCount > 0 ? Double(run.zeros) / Double(run.prunedCount) : nil,
             relativeRMSE: relative.flatMap { $0.isFinite ? $0 : nil },
-            tensors: results, threads: max(1, options.threads), duration: ContinuousClock.now - started)
-        if section.fallbacks > 0 {
-            notes.append(Note(.info, code: "compress.fallbacks",
-                              "\(section.fallbacks) tensor(s) could not take \(options.policy.type.name) and fell back (see tensors[].fallback)"))
-        }
-        return (section, notes)
+            tensors: run.entries, threads: max(1, options.threads), duration: duration)
     }
 
     /// Decides name, type and treatment of every tensor, in source order.

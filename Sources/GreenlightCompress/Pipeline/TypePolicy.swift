@@ -18,7 +18,7 @@ public struct TypePolicy: Sendable {
         /// - Throws: ``GreenlightError`` for a missing `=`, a bad regular expression or an unknown type.
         public init(parsing text: String) throws {
             guard let eq = text.lastIndex(of: "="), eq != text.startIndex else {
-                throw GreenlightError.invalidInput("--tensor-type \"\(text)\": expected REGEX=TYPE, e.g. attn_v=q8_0")
+                throw GreenlightError.invalidArgument("\"\(text)\": expected REGEX=TYPE, e.g. attn_v=q8_0", parameter: "tensorTypes")
             }
             try self.init(pattern: String(text[..<eq]), type: try TypePolicy.parseType(String(text[text.index(after: eq)...])))
         }
@@ -28,7 +28,7 @@ public struct TypePolicy: Sendable {
             do {
                 regex = NSRegularExpressionBox(try NSRegularExpression(pattern: pattern))
             } catch {
-                throw GreenlightError.invalidInput("--tensor-type: \"\(pattern)\" is not a valid regular expression")
+                throw GreenlightError.invalidArgument("\"\(pattern)\" is not a valid regular expression", parameter: "tensorTypes")
             }
             self.pattern = pattern
             self.type = type

@@ -44,4 +44,13 @@ public struct ReportOutputs: Sendable {
             try CodeCarbonCSV.append(report, to: csvPath, scope: csvScope, projectName: projectName, experimentID: "")
         }
     }
+
+    /// Checks the outputs, makes the report, and writes it: what a command that produces a report does, in the
+    /// order that never loses work to an output that could have been refused first.
+    public func produce(notSameAs inputs: [String] = [], _ make: () throws -> Report) throws -> Report {
+        try check(notSameAs: inputs)
+        let report = try make()
+        try write(report)
+        return report
+    }
 }

@@ -41,16 +41,19 @@ public struct MeterConfiguration: Sendable {
 
     /// Checks the values a user can set.
     ///
-    /// - Throws: ``GreenlightError`` naming the option and the accepted range.
+    /// - Throws: ``GreenlightError/Code/invalidArgument`` with the ``GreenlightError/parameter`` (`interval`,
+    ///   `pue`, `cpuTDP`) and the accepted range.
     public func validate() throws {
         guard interval >= .milliseconds(10), interval <= .seconds(3600) else {
-            throw GreenlightError.invalidInput("--interval must be from 0.01 s to 3600 s (got \(interval.seconds) s)")
+            throw GreenlightError.invalidArgument(
+                "the sampling interval must be from 0.01 s to 3600 s (got \(interval.seconds) s)", parameter: "interval")
         }
         if let pue, !(pue >= 1.0 && pue.isFinite) {
-            throw GreenlightError.invalidInput("--pue must be a number ≥ 1.0 (got \(pue))")
+            throw GreenlightError.invalidArgument("the PUE must be a number ≥ 1.0 (got \(pue))", parameter: "pue")
         }
         if let cpuTDP, !(cpuTDP.watts > 0 && cpuTDP.watts.isFinite) {
-            throw GreenlightError.invalidInput("--cpu-tdp must be a positive number of watts (got \(cpuTDP.watts))")
+            throw GreenlightError.invalidArgument(
+                "the CPU TDP must be a positive number of watts (got \(cpuTDP.watts))", parameter: "cpuTDP")
         }
         if let embodied { _ = try SCI.embodied(embodied, timeReserved: .zero) }
         if let functionalUnit {

@@ -93,7 +93,7 @@ enum FlagNames {
         "encoding": "--encoding", "suppressionLimit": "--suppress", "k": "--k", "l": "--l", "entropyL": "--entropy-l",
         "t": "--t", "sensitive": "--sensitive", "epsilon": "--epsilon", "delta": "--delta",
         "epsilonBudget": "--budget", "deltaBudget": "--delta-budget", "ledger": "--ledger", "ttl": "--ttl",
-        "workFactor": "--work-factor", "sample": "--sample", "bounds": "--lower/--upper",
+        "workFactor": "--work-factor", "timeline": "--timeline", "sample": "--sample", "bounds": "--lower/--upper",
     ]
 
     /// `--flag` for a parameter; an unknown name is shown as `--name` (and a test keeps the table complete).

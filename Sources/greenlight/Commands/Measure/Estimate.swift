@@ -12,6 +12,17 @@ struct Estimate: ParsableCommand {
             """
     )
 
+    @OptionGroup var options: EstimateOptions
+
+    func run() throws {
+        let request = try options.resolve()
+        let report = try options.output.resolve().produce { try Estimator.estimate(request) }
+        if !options.output.quiet { printError(ReportSummary.render(report)) }
+    }
+}
+
+/// `estimate`'s flags.
+struct EstimateOptions: ParsableArguments {
     @Option(name: [.customLong("gpu"), .customLong("device")], help: "Device model from the catalogue, e.g. H100, A100, L4, MI300X, EPYC 9654.")
     var device: String
 
@@ -36,8 +47,8 @@ struct Estimate: ParsableCommand {
     @Option(help: "Model FLOPs utilisation for compute-based estimates (default 0.4, stated).")
     var mfu: Double?
 
-    @Option(help: "Precision of the FLOP rate: fp64, fp32, tf32, bf16, fp16, fp8 (default bf16).")
-    var precision: String?
+    @Option(help: "Precision of the FLOP rate (default bf16).")
+    var precision: Precision?
 
     @OptionGroup var location: LocationOptions
     @OptionGroup var impact: ImpactOptions
@@ -55,25 +66,5 @@ struct Estimate: ParsableCommand {
         if let tokens { try checkRange("--tokens", tokens, 1...1e20, unit: "") }
         if let utilization { try checkRange("--utilization", utilization, 0...1, unit: "") }
         if let mfu { try checkRange("--mfu", mfu, 1e-6...1, unit: "") }
-    }
-
-    func run() throws {
-        do {
-            let work: EstimateRequest.Work
-            if let hours { work = .hours(hours) } else if let flops { work = .flops(flops) } else { if let params, let tokens { work = .training(parameters: params, tokens: tokens) } else { throw ValidationError("--params and --tokens go together") } }
-            let (pue, embodied, unit) = try impact.values()
-            let request = EstimateRequest(
-                device: device, count: count, work: work, utilization: utilization, mfu: mfu,
-                precision: try precision.map { try Precision(parsing: $0) }, pue: pue, location: try location.query(),
-                embodied: embodied, functionalUnit: unit)
-            try output.outputs.check()
-            let report = try Estimator.estimate(request)
-            try output.outputs.write(report)
-            if !output.quiet { printError(ReportSummary.render(report)) }
-        } catch let e as ValidationError {
-            throw e
-        } catch {
-            throw error
-        }
     }
 }
