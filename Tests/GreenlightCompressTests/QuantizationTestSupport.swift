@@ -1,8 +1,8 @@
 import Foundation
 import GreenlightCompress
-import GreenlightTensors
+public import GreenlightTensors
 import GreenlightTestSupport
-import Testing
+public import Testing
 
 /// Fixtures, the MiniLM weights, a SHA-256 and the Python (gguf-py) oracle shared by the quantization tests.
 enum QuantFixtures {

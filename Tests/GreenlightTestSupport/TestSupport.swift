@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GreenlightCore
 
 /// Helpers shared by the test targets.

@@ -1,6 +1,6 @@
 import Foundation
 import GreenlightCore
-import GreenlightTensors
+public import GreenlightTensors
 
 /// How a Hugging Face checkpoint becomes a complete GGUF model of one llama.cpp architecture: tensor names,
 /// hyper-parameter keys and tokenizer.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GreenlightCore
 
 /// The two ways `greenlight inspect` shows a ``ModelInspection``: a table for people and JSON for tools.

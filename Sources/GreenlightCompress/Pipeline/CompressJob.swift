@@ -1,7 +1,7 @@
 import Foundation
-import GreenlightCore
-import GreenlightMeter
-import GreenlightTensors
+public import GreenlightCore
+public import GreenlightMeter
+public import GreenlightTensors
 
 /// One `compress` run as a value: the model, where the results go, the options, and how the energy of the
 /// compression itself is measured. ``run(progress:)`` checks every output first, measures the conversion with

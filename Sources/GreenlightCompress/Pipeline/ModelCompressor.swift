@@ -1,5 +1,5 @@
 import Foundation
-import GreenlightCore
+public import GreenlightCore
 import GreenlightTensors
 
 /// Options of one compression.

@@ -1,6 +1,6 @@
 import Foundation
 import GreenlightCore
-import GreenlightTensors
+public import GreenlightTensors
 
 /// Which type each tensor gets: llama-quantize's rules, the user's overrides, and the fallbacks for rows a
 /// block type cannot divide.

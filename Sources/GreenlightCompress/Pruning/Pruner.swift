@@ -1,4 +1,4 @@
-import GreenlightCore
+public import GreenlightCore
 
 /// Pruning: unstructured magnitude pruning (per tensor or with one global threshold) and 2:4
 /// semi-structured pruning, plus a checker for the 2:4 pattern.

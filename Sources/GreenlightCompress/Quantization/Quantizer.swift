@@ -1,6 +1,6 @@
 import Dispatch
 import GreenlightCore
-import GreenlightTensors
+public import GreenlightTensors
 
 /// Quantization kernels: float weights to ggml tensor types and back.
 ///

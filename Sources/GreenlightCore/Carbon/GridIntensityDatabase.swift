@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where a run's electricity came from, as the user described it.
 public enum LocationQuery: Sendable, Hashable {

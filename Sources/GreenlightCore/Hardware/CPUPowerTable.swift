@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A CPU model found in ``CPUPowerTable``.
 public struct CPUTDPMatch: Sendable, Hashable {

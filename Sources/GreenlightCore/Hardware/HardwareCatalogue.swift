@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A numeric precision that peak FLOP rates are quoted for.
 public enum Precision: String, CaseIterable, Codable, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Report {
     /// The encoder every Greenlight JSON document uses: sorted keys, ISO 8601 dates, pretty-printed.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The Greenlight report: the one document every command produces or consumes.
 ///

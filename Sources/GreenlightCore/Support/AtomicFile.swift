@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Writes whole files atomically: a temporary file in the same directory, then rename(2).
 ///

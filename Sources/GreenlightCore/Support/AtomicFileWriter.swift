@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CGreenlightShims
+public import CGreenlightShims
 
 /// Writes one file front to back through a temporary file in the same directory, then renames it into place.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Input files read whole (keys, configs, ledgers, hierarchies) or opened for streaming, with the system's
 /// reason kept as the error's cause: `cannot read the key file k: No such file or directory`, `…: Is a directory`.

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import GreenlightCore
+public import GreenlightCore
 
 /// One `greenlight run` as a value: the command, how it is measured, and where the results go.
 ///

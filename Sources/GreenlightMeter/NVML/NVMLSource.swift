@@ -1,5 +1,5 @@
-import Foundation
-import GreenlightCore
+public import Foundation
+public import GreenlightCore
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
 import CGreenlightShims
 import Dispatch
 import Foundation
-import GreenlightCore
+public import GreenlightCore
 import Synchronization
 
 #if canImport(Glibc)

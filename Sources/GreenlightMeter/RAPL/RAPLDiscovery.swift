@@ -1,4 +1,4 @@
-import GreenlightCore
+public import GreenlightCore
 
 /// Which RAPL domains make up the CPU figure.
 ///

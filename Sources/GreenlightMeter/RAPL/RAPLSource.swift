@@ -1,5 +1,5 @@
 import Foundation
-import GreenlightCore
+public import GreenlightCore
 
 /// CPU (and optionally DRAM or platform) energy from the Linux powercap RAPL counters.
 ///

@@ -1,6 +1,6 @@
 import CGreenlightShims
 import Foundation
-import GreenlightCore
+public import GreenlightCore
 
 /// Runs a command under measurement: `greenlight run` in library form.
 public enum CommandRunner {

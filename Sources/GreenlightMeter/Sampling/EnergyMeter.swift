@@ -1,5 +1,5 @@
 import Foundation
-import GreenlightCore
+public import GreenlightCore
 import Synchronization
 
 /// Measures the energy and carbon of work done by this process, for Swift users.

@@ -1,5 +1,5 @@
 import Foundation
-import GreenlightCore
+public import GreenlightCore
 
 /// Everything a measurement needs to know besides the workload itself.
 ///

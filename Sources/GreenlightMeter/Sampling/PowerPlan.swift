@@ -1,4 +1,4 @@
-import GreenlightCore
+public import GreenlightCore
 
 /// Which power sources a measurement will use, strongest first: RAPL, then NVML, then estimation.
 ///

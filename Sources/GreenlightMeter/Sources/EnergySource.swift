@@ -1,4 +1,4 @@
-import GreenlightCore
+public import GreenlightCore
 
 /// One energy channel of a source: a RAPL domain, a GPU.
 public struct EnergyChannel: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GreenlightCore
 
 /// Decrypts age v1 files (age-encryption.org/v1), streaming, in bounded memory.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GreenlightCore
 
 /// Encrypts to the age v1 format (age-encryption.org/v1), streaming: files of any size in bounded memory.

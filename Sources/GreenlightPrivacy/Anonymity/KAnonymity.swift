@@ -1,5 +1,5 @@
-import Foundation
-import GreenlightCore
+public import Foundation
+public import GreenlightCore
 
 /// Measures and enforces k-anonymity, l-diversity and t-closeness of a table.
 ///

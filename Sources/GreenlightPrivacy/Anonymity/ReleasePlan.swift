@@ -1,5 +1,5 @@
 import Foundation
-import GreenlightCore
+public import GreenlightCore
 
 /// What a k-anonymous release does with every column of a table, and why.
 ///

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 import GreenlightCore
 
 /// A persistent record of the privacy budget each dataset has spent, in one JSON file.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GreenlightCore
 
 /// Fernet with key rotation: encrypts with the first key, decrypts with any of them.

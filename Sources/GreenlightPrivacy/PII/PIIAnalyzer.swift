@@ -1,4 +1,4 @@
-import GreenlightCore
+public import GreenlightCore
 
 /// Finds personal data in free text, as Presidio's `AnalyzerEngine` does, with hand-written recognizers
 /// over the text's UTF-8 bytes and validators (Luhn, IBAN mod 97, SSA rules, numbering plans).

@@ -1,5 +1,5 @@
 import Foundation
-import GreenlightCore
+public import GreenlightCore
 
 /// A labelled span in a record, as the evaluation corpus writes it: `{"entity","start","end"}`.
 public struct PIILabel: Codable, Sendable, Hashable {

@@ -1,5 +1,5 @@
 import Foundation
-import GreenlightCore
+public import GreenlightCore
 
 /// Runs an analyzer over a JSON Lines file of records (`{"id", "text", "entities": [...]}`), streaming.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import GreenlightCore
+public import GreenlightCore
 
 extension Anonymizer {
     /// The layout of a dataset file.

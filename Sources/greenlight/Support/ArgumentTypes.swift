@@ -1,8 +1,8 @@
-import ArgumentParser
+public import ArgumentParser
 import GreenlightCompress
-import GreenlightCore
+public import GreenlightCore
 import GreenlightMeter
-import GreenlightTensors
+public import GreenlightTensors
 
 // Options with a fixed set of values are typed: the parser refuses anything else (exit 64), `--help` lists
 // the choices and shell completion offers them.
