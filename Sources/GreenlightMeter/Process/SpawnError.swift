@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import GreenlightCore
 
 /// A command could not be started.
 ///
@@ -46,7 +47,7 @@ public struct SpawnError: Error, Sendable, Hashable, CustomStringConvertible {
                 errorNumber: errorNumber)
         default:
             return SpawnError(
-                exitCode: 126, message: "greenlight: cannot execute: \(command): \(String(cString: strerror(errorNumber)))",
+                exitCode: 126, message: "greenlight: cannot execute: \(command): \(SystemError(errno: errorNumber))",
                 errorNumber: errorNumber)
         }
     }

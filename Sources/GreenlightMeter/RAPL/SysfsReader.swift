@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+package import GreenlightCore
 
 /// Why a sysfs attribute could not be read: the `errno` of `open` or `read`.
 package struct SysfsReadError: Error, Sendable, Hashable {
@@ -17,8 +18,11 @@ package struct SysfsReadError: Error, Sendable, Hashable {
     /// `EACCES` or `EPERM`: the file exists but this user may not read it.
     package var isPermissionDenied: Bool { code == EACCES || code == EPERM }
 
-    /// `strerror` text, e.g. `Permission denied`.
-    package var reason: String { String(cString: strerror(code)) }
+    /// The errno as a value (its description is the system's text, e.g. `Permission denied`).
+    package var cause: SystemError { SystemError(errno: code) }
+
+    /// The system's text, e.g. `Permission denied`.
+    package var reason: String { cause.description }
 }
 
 /// Reads small sysfs attribute files (`name`, `energy_uj`, …).
