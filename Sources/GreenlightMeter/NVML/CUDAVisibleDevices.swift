@@ -1,4 +1,4 @@
-public import GreenlightCore
+import GreenlightCore
 
 /// Which NVML devices `CUDA_VISIBLE_DEVICES` leaves visible, following CUDA's rules.
 ///
