@@ -56,13 +56,13 @@ public enum SCI {
         method: Method = Method(.user, "embodied", detail: "embodied emissions, lifetime and share given by the user")
     ) throws -> EmbodiedCarbon {
         guard input.total.grams.isFinite, input.total.grams >= 0 else {
-            throw GreenlightError.invalidInput("embodied emissions must be a finite amount ≥ 0, got \(input.total.grams) g")
+            throw GreenlightError.invalidArgument("embodied emissions must be a finite amount ≥ 0, got \(input.total.grams) g", parameter: "embodied")
         }
         guard input.lifetimeYears.isFinite, input.lifetimeYears > 0 else {
-            throw GreenlightError.invalidInput("hardware lifetime must be a positive number of years, got \(input.lifetimeYears)")
+            throw GreenlightError.invalidArgument("hardware lifetime must be a positive number of years, got \(input.lifetimeYears)", parameter: "lifetimeYears")
         }
         guard input.resourceShare.isFinite, (0...1).contains(input.resourceShare) else {
-            throw GreenlightError.invalidInput("resource share must be between 0 and 1 (the fraction of the machine the run reserved), got \(input.resourceShare)")
+            throw GreenlightError.invalidArgument("resource share must be between 0 and 1 (the fraction of the machine the run reserved), got \(input.resourceShare)", parameter: "resourceShare")
         }
         guard timeReserved >= .zero else {
             throw GreenlightError.invalidInput("time reserved must not be negative")
@@ -87,10 +87,10 @@ public enum SCI {
     ) throws -> SCIScore {
         let name = unit.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else {
-            throw GreenlightError.invalidInput("the functional unit needs a name, e.g. 'inference', 'epoch' or 'token'")
+            throw GreenlightError.invalidArgument("the functional unit needs a name, e.g. 'inference', 'epoch' or 'token'", parameter: "functionalUnit")
         }
         guard unit.count.isFinite, unit.count > 0 else {
-            throw GreenlightError.invalidInput("the number of functional units (\(name)) must be a positive number, got \(unit.count)")
+            throw GreenlightError.invalidArgument("the number of functional units (\(name)) must be a positive number, got \(unit.count)", parameter: "functionalUnits")
         }
         guard energy.joules.isFinite, energy.joules >= 0 else {
             throw GreenlightError.invalidInput("energy must be a finite amount ≥ 0")

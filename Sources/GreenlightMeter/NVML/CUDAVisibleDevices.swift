@@ -1,4 +1,4 @@
-import GreenlightCore
+package import GreenlightCore
 
 /// Which NVML devices `CUDA_VISIBLE_DEVICES` leaves visible, following CUDA's rules.
 ///
