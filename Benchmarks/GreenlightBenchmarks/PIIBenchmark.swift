@@ -27,6 +27,19 @@ func runPIIBenchmark(_ arguments: [String]) {
         default: fatalError("unknown option \(a)")
         }
     }
+    let (notes, texts, bytes) = loadTexts(corpus: corpus, megabytes: megabytes)
+    let measure = PIIMeasure(runs: runs)
+    print("PII benchmark, one thread, \(texts.count) notes (\(notes.count) distinct), \(PIIAnalyzer.version)")
+    if perType { benchmarkPerType(texts, bytes: bytes, measure: measure) }
+    benchmarkRegex(texts, measure: measure)
+    let key = Fernet.generateKey()
+    let replace = try! AnonymizerConfig(yaml: "entities: {DEFAULT: {operator: replace}}")
+    benchmarkFreeText(texts, bytes: bytes, replace: replace, key: key, measure: measure)
+    benchmarkFiles(texts, patients: patients, replace: replace, key: key, measure: measure)
+}
+
+/// The notes corpus's texts, and those texts repeated to `megabytes` MB with their size in bytes.
+private func loadTexts(corpus: String, megabytes: Double) -> (notes: [String], texts: [String], bytes: Int) {
     guard let data = FileManager.default.contents(atPath: corpus) else { fatalError("cannot read \(corpus)") }
     let notes: [String] = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
         (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["text"] as? String
@@ -39,8 +52,15 @@ func runPIIBenchmark(_ arguments: [String]) {
             bytes += t.utf8.count
         }
     }
+    return (notes, texts, bytes)
+}
+
+/// Runs a body `runs` times over `bytes` bytes of input and prints the median and best rates.
+private struct PIIMeasure {
+    let runs: Int
     let clock = ContinuousClock()
-    func measure(_ label: String, bytes: Int, _ body: () throws -> Int) {
+
+    func run(_ label: String, bytes: Int, _ body: () throws -> Int) {
         var rates: [Double] = []
         var check = 0
         for _ in 0..<runs {
@@ -53,47 +73,57 @@ func runPIIBenchmark(_ arguments: [String]) {
         print(String(format: "%@: %.1f MB/s median, %.1f best, over %.1f MB × %d runs (check %d)",
                      label, rates[rates.count / 2], rates.last!, Double(bytes) / 1e6, runs, check))
     }
-    print("PII benchmark, one thread, \(texts.count) notes (\(notes.count) distinct), \(PIIAnalyzer.version)")
+}
 
-    if perType {
-        // Where the time goes: one recognizer at a time.
-        for type in PIIEntityType.allCases {
-            let a = PIIAnalyzer(entities: [type])
-            measure("detect \(type.rawValue) only", bytes: bytes) { texts.reduce(0) { $0 + a.analyze($1).count } }
-        }
-        let none = PIIAnalyzer(entities: [])
-        measure("detect nothing (per-call overhead)", bytes: bytes) { texts.reduce(0) { $0 + none.analyze($1).count } }
+/// Where the time goes: one recognizer at a time, and the per-call overhead.
+private func benchmarkPerType(_ texts: [String], bytes: Int, measure: PIIMeasure) {
+    // Where the time goes: one recognizer at a time.
+    for type in PIIEntityType.allCases {
+        let a = PIIAnalyzer(entities: [type])
+        measure.run("detect \(type.rawValue) only", bytes: bytes) { texts.reduce(0) { $0 + a.analyze($1).count } }
     }
-    // Why the recognizers are hand-written: the e-mail pattern alone with Swift Regex, on a tenth of the text,
-    // against the hand-written e-mail recognizer on the same tenth.
+    let none = PIIAnalyzer(entities: [])
+    measure.run("detect nothing (per-call overhead)", bytes: bytes) { texts.reduce(0) { $0 + none.analyze($1).count } }
+}
+
+/// Why the recognizers are hand-written: the e-mail pattern alone with Swift Regex, on a tenth of the text,
+/// against the hand-written e-mail recognizer on the same tenth.
+private func benchmarkRegex(_ texts: [String], measure: PIIMeasure) {
     let tenth = Array(texts.prefix(texts.count / 10))
     let tenthBytes = tenth.reduce(0) { $0 + $1.utf8.count }
     let email = try! Regex(#"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"#)
-    measure("e-mail only, Swift Regex", bytes: tenthBytes) { tenth.reduce(0) { $0 + $1.matches(of: email).count } }
+    measure.run("e-mail only, Swift Regex", bytes: tenthBytes) { tenth.reduce(0) { $0 + $1.matches(of: email).count } }
     let emailOnly = PIIAnalyzer(entities: [.emailAddress])
-    measure("e-mail only, hand-written", bytes: tenthBytes) { tenth.reduce(0) { $0 + emailOnly.analyze($1).count } }
+    measure.run("e-mail only, hand-written", bytes: tenthBytes) { tenth.reduce(0) { $0 + emailOnly.analyze($1).count } }
+}
 
+/// Detection and free-text anonymization, all in memory.
+private func benchmarkFreeText(
+    _ texts: [String], bytes: Int, replace: AnonymizerConfig, key: String, measure: PIIMeasure
+) {
     let analyzer = PIIAnalyzer()
-    measure("detect (analyze, all types)", bytes: bytes) {
+    measure.run("detect (analyze, all types)", bytes: bytes) {
         texts.reduce(0) { $0 + analyzer.analyze($1).count }
     }
-    measure("detect (analyze, all but PERSON)", bytes: bytes) {
+    measure.run("detect (analyze, all but PERSON)", bytes: bytes) {
         let a = PIIAnalyzer(entities: Set(PIIEntityType.allCases).subtracting([.person]))
         return texts.reduce(0) { $0 + a.analyze($1).count }
     }
-    let replace = try! AnonymizerConfig(yaml: "entities: {DEFAULT: {operator: replace}}")
-    measure("anonymize free text (replace)", bytes: bytes) {
+    measure.run("anonymize free text (replace)", bytes: bytes) {
         var a = try Anonymizer(config: replace)
         return try texts.reduce(0) { $0 + (try a.anonymizeText($1)).utf8.count }
     }
-    let key = Fernet.generateKey()
     let pseudonyms = try! AnonymizerConfig(yaml: "entities: {DEFAULT: {operator: pseudonymize}}")
-    measure("anonymize free text (pseudonymize)", bytes: bytes) {
+    measure.run("anonymize free text (pseudonymize)", bytes: bytes) {
         var a = try Anonymizer(config: pseudonyms, key: key)
         return try texts.reduce(0) { $0 + (try a.anonymizeText($1)).utf8.count }
     }
+}
 
-    // End to end through files: JSON Lines (parse, anonymize, serialize) and the patients CSV (CSV.swift).
+/// End to end through files: JSON Lines (parse, anonymize, serialize) and the patients CSV (CSV.swift).
+private func benchmarkFiles(
+    _ texts: [String], patients: String, replace: AnonymizerConfig, key: String, measure: PIIMeasure
+) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("greenlight-pii-bench-\(getpid())")
     try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -104,7 +134,7 @@ func runPIIBenchmark(_ arguments: [String]) {
         lines.append(0x0A)
     }
     guard FileManager.default.createFile(atPath: jsonl, contents: lines) else { fatalError("cannot write \(jsonl)") }
-    measure("anonymize JSON Lines file (replace)", bytes: lines.count) {
+    measure.run("anonymize JSON Lines file (replace)", bytes: lines.count) {
         var a = try Anonymizer(config: replace)
         return try a.anonymizeFile(inputPath: jsonl, outputPath: dir.appendingPathComponent("out.jsonl").path).rows
     }
@@ -112,7 +142,7 @@ func runPIIBenchmark(_ arguments: [String]) {
         let config = try! AnonymizerConfig(yaml: """
             columns: {name: {operator: pseudonymize}, email: {operator: mask, chars: 6}, ssn: {operator: redact}, phone: {operator: replace}}
             """)
-        measure("anonymize patients CSV (CSV.swift)", bytes: size) {
+        measure.run("anonymize patients CSV (CSV.swift)", bytes: size) {
             var a = try Anonymizer(config: config, key: key)
             return try a.anonymizeFile(inputPath: patients, outputPath: dir.appendingPathComponent("out.csv").path).rows
         }

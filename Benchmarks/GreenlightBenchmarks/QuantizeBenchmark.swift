@@ -33,6 +33,17 @@ func runQuantizeBenchmark(_ arguments: [String]) {
     print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; input \(mib) MiB of fp32 (normal, σ = 0.02)")
 
     // 1. Kernels.
+    benchmarkKernels(mib: mib)
+    benchmarkGGUFPy()
+    // 2. MiniLM end to end.
+    benchmarkMiniLM(root: root, greenlight: greenlight, work: work)
+    // 3. Streaming memory on a large generated file.
+    guard streamGiB > 0 else { return }
+    benchmarkStreaming(gib: streamGiB, greenlight: greenlight, work: work)
+}
+
+/// Throughput of `Quantizer.quantize` on `mib` MiB of N(0, 0.02) values per type, 1 and 2 threads, best of 5.
+private func benchmarkKernels(mib: Int) {
     let count = mib << 18
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     let input = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
@@ -64,7 +75,10 @@ func runQuantizeBenchmark(_ arguments: [String]) {
     }
     input.deallocate()
     output.deallocate()
+}
 
+/// gguf-py's numpy quantize on the same kind of data, as the reference.
+private func benchmarkGGUFPy() {
     // gguf-py on 64 MiB (numpy is slower; the rate does not depend on the size at this scale).
     let py = """
         import time, numpy as np
@@ -77,8 +91,10 @@ func runQuantizeBenchmark(_ arguments: [String]) {
         """
     print("\nreference in the same run:")
     print(shell("python3", ["-c", py]).output.trimmingCharacters(in: .whitespacesAndNewlines))
+}
 
-    // 2. MiniLM end to end.
+/// The whole MiniLM → Q8_0 GGUF with the release `greenlight compress`, with and without the error pass.
+private func benchmarkMiniLM(root: URL, greenlight: String, work: URL) {
     let miniLM = root.deletingLastPathComponent().appendingPathComponent("shared/data/models/all-MiniLM-L6-v2/model.safetensors").path
     if FileManager.default.fileExists(atPath: miniLM) {
         print("\nMiniLM (\(miniLM)) → Q8_0 GGUF with greenlight compress (wall time of the whole command, best of 5):")
@@ -93,9 +109,10 @@ func runQuantizeBenchmark(_ arguments: [String]) {
             print(String(format: "  %@: %.3f s", extra.isEmpty ? "with error measurement" : "--no-error", t))
         }
     }
+}
 
-    // 3. Streaming memory on a large generated file.
-    guard streamGiB > 0 else { return }
+/// Peak RSS of `greenlight compress` streaming a generated safetensors file of `gib` GiB to Q8_0.
+private func benchmarkStreaming(gib streamGiB: Double, greenlight: String, work: URL) {
     let tensors = 16
     let perTensor = Int(streamGiB * Double(1 << 30)) / tensors / 4 / 4096 * 4096   // elements, whole 4096-wide rows
     let big = work.appendingPathComponent("big.safetensors").path

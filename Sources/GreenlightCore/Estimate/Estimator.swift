@@ -57,6 +57,38 @@ public enum Estimator {
         var notes: [Note] = []
 
         // Work → FLOPs (if compute-based) and hours.
+        let work = try computeWork(request)
+        let flops = work.flops
+        var formula = work.formula
+        let utilization = try resolvedUtilization(request, computeBased: flops != nil, notes: &notes)
+        let (hours, mfu, precision) = try plannedHours(
+            request, device: device, flops: flops, formula: &formula, notes: &notes)
+        let pue = try resolvedPUE(request, notes: &notes)
+        // Durations are exact to the second up to Int64 seconds (2.9 × 10¹¹ years); a plan beyond that is a typo.
+        guard hours <= maximumHours else {
+            throw GreenlightError.invalidInput(
+                "the planned duration is \(sci(hours)) hours (\(sci(hours / 8766)) years), beyond the \(sci(maximumHours)) hours an estimate can represent; check the FLOPs, parameters, tokens or hours")
+        }
+
+        let duration = Duration.seconds(hours * 3600)
+        let section = energySection(
+            request, device: device, utilization: utilization, pue: pue, hours: hours, duration: duration,
+            formula: &formula)
+        let (carbon, score) = try carbonAndScore(
+            request, section: section, duration: duration, grid: grid, formula: &formula, notes: &notes)
+
+        notes.append(Note(.info, code: "estimate-scope",
+                          "Only the \(request.count) × \(device.name) \(device.kind == .gpu ? "GPU" : "CPU")(s) are counted; host CPUs, memory, networking and storage are not included."))
+
+        let inputs = EstimateInputs(
+            hardware: [EstimatedDevice(model: device.name, count: request.count, tdp: device.tdpFigure)],
+            duration: duration, utilization: utilization, flops: flops, mfu: mfu, precision: precision?.rawValue,
+            formula: formula.joined(separator: "; "))
+        return Report(kind: .estimate, energy: section, carbon: carbon, sci: score, estimate: inputs, notes: notes)
+    }
+
+    /// The FLOPs of a compute-based estimate (`nil` for an hours-based one), and the formula so far.
+    private static func computeWork(_ request: EstimateRequest) throws -> (flops: Double?, formula: [String]) {
         var flops: Double?
         var formula: [String] = []
         switch request.work {
@@ -84,6 +116,13 @@ public enum Estimator {
             formula.append("FLOPs = 6 × N × D = 6 × \(sci(n)) × \(sci(d)) = \(sci(6 * n * d))")
         }
 
+        return (flops, formula)
+    }
+
+    /// The mean utilisation given, or 1.0 with a note saying why.
+    private static func resolvedUtilization(
+        _ request: EstimateRequest, computeBased: Bool, notes: inout [Note]
+    ) throws -> Figure<Double> {
         let utilization: Figure<Double>
         if let u = request.utilization {
             guard u.isFinite, (0...1).contains(u) else {
@@ -91,7 +130,7 @@ public enum Estimator {
             }
             utilization = Figure(u, Method(.user, "utilization", detail: "--utilization"))
         } else {
-            let why = flops == nil
+            let why = !computeBased
                 ? "devices at full load (power = TDP), the usual TDP × time upper bound"
                 : "devices at their power limit while computing, as large-model training at 30–50 % MFU typically runs near TDP"
             utilization = Figure(defaultUtilization, Method(.default, "full-load", detail: "utilisation 1.0: \(why)"))
@@ -99,47 +138,67 @@ public enum Estimator {
                               "No utilisation was given, so 1.0 was assumed: \(why). Give the expected mean utilisation (0–1) to change it."))
         }
 
-        var mfu: Figure<Double>?
-        var precision: Precision?
-        let hours: Double
+        return utilization
+    }
+
+    /// The run's duration in hours: given, or derived from the FLOPs, the device's peak rate and the MFU (which,
+    /// with the precision, is returned for a compute-based estimate).
+    private static func plannedHours(
+        _ request: EstimateRequest, device: DeviceSpec, flops: Double?, formula: inout [String],
+        notes: inout [Note]
+    ) throws -> (hours: Double, mfu: Figure<Double>?, precision: Precision?) {
         if let flops {
-            let m: Figure<Double>
-            if let given = request.mfu {
-                guard given.isFinite, given > 0, given <= 1 else {
-                    throw GreenlightError.invalidInput("MFU must be greater than 0 and at most 1, got \(given)")
-                }
-                m = Figure(given, Method(.user, "mfu", detail: "--mfu"))
-            } else {
-                m = Figure(defaultMFU, Method(.default, "mfu-0.4", detail: "MFU 0.4, typical of well-tuned large-model training"))
-                notes.append(Note(.warning, code: "default-mfu",
-                                  "No MFU was given, so 0.4 of peak was assumed (typical of well-tuned large-model training; small or inference workloads often reach far less). Give --mfu to change it."))
-            }
-            let p: Precision
-            if let given = request.precision {
-                p = given
-            } else {
-                p = defaultPrecision
-                notes.append(Note(.info, code: "default-precision",
-                                  "No precision was given, so the device's peak \(p) rate was used. Give --precision to change it."))
-            }
+            let m = try resolvedMFU(request, notes: &notes)
+            let p = resolvedPrecision(request, notes: &notes)
             guard let peak = device.peak(p) else {
                 let have = Precision.allCases.filter { device.peak($0) != nil }.map(\.rawValue)
                 let listed = have.isEmpty ? "no peak FLOP rates; estimate it by hours instead" : "figures for \(have.joined(separator: ", "))"
                 throw GreenlightError.invalidInput("the catalogue has no \(p) peak rate for \(device.name); it has \(listed)")
             }
-            hours = flops / (Double(request.count) * peak * m.value) / 3600
+            let hours = flops / (Double(request.count) * peak * m.value) / 3600
             guard hours.isFinite, hours > 0 else {
                 throw GreenlightError.invalidInput("the derived duration is not a positive finite number of hours")
             }
             formula.append("hours = FLOPs / (count × peak \(p) × MFU) / 3600 = \(sci(flops)) / (\(request.count) × \(sci(peak)) FLOP/s × \(Format.number(m.value))) / 3600 = \(Format.number(hours)) h")
-            mfu = m
-            precision = p
+            return (hours, m, p)
         } else if case .hours(let h) = request.work {
-            hours = h
+            return (h, nil, nil)
         } else {
-            hours = 0  // unreachable: every compute-based case sets flops
+            return (0, nil, nil)  // unreachable: every compute-based case sets flops
         }
+    }
 
+    /// The MFU given, or 0.4 with a note.
+    private static func resolvedMFU(_ request: EstimateRequest, notes: inout [Note]) throws -> Figure<Double> {
+        let m: Figure<Double>
+        if let given = request.mfu {
+            guard given.isFinite, given > 0, given <= 1 else {
+                throw GreenlightError.invalidInput("MFU must be greater than 0 and at most 1, got \(given)")
+            }
+            m = Figure(given, Method(.user, "mfu", detail: "--mfu"))
+        } else {
+            m = Figure(defaultMFU, Method(.default, "mfu-0.4", detail: "MFU 0.4, typical of well-tuned large-model training"))
+            notes.append(Note(.warning, code: "default-mfu",
+                              "No MFU was given, so 0.4 of peak was assumed (typical of well-tuned large-model training; small or inference workloads often reach far less). Give --mfu to change it."))
+        }
+        return m
+    }
+
+    /// The precision given, or bf16 with a note.
+    private static func resolvedPrecision(_ request: EstimateRequest, notes: inout [Note]) -> Precision {
+        let p: Precision
+        if let given = request.precision {
+            p = given
+        } else {
+            p = defaultPrecision
+            notes.append(Note(.info, code: "default-precision",
+                              "No precision was given, so the device's peak \(p) rate was used. Give --precision to change it."))
+        }
+        return p
+    }
+
+    /// The PUE given, or 1.0 with a note.
+    private static func resolvedPUE(_ request: EstimateRequest, notes: inout [Note]) throws -> Figure<Double> {
         let pue: Figure<Double>
         if let given = request.pue {
             guard given.isFinite, given >= 1 else {
@@ -152,14 +211,14 @@ public enum Estimator {
                               "No PUE was given, so 1.0 was used (no cooling or power-distribution overhead). Data centres typically run at 1.1–1.6; give --pue to include it."))
         }
 
-        // Durations are exact to the second up to Int64 seconds (2.9 × 10¹¹ years); a plan beyond that is a typo.
-        guard hours <= maximumHours else {
-            throw GreenlightError.invalidInput(
-                "the planned duration is \(sci(hours)) hours (\(sci(hours / 8766)) years), beyond the \(sci(maximumHours)) hours an estimate can represent; check the FLOPs, parameters, tokens or hours")
-        }
+        return pue
+    }
 
-        // Energy.
-        let duration = Duration.seconds(hours * 3600)
+    /// The energy section of `count` devices at the utilisation's power for the duration, facility energy by PUE.
+    private static func energySection(
+        _ request: EstimateRequest, device: DeviceSpec, utilization: Figure<Double>, pue: Figure<Double>,
+        hours: Double, duration: Duration, formula: inout [String]
+    ) -> EnergySection {
         let perDevice = CPUPowerModel.power(tdp: device.tdp, utilization: utilization.value)
         let total = perDevice * Double(request.count)
         let energy = total * duration
@@ -175,7 +234,14 @@ public enum Estimator {
         formula.append("E = count × TDP × (0.1 + 0.9 × u) × hours × PUE = \(request.count) × \(Format.number(device.tdp.watts)) W × "
                        + "(0.1 + 0.9 × \(Format.number(utilization.value))) × \(Format.number(hours)) h × \(Format.number(pue.value)) = \(section.processFacilityEnergy)")
 
-        // Carbon.
+        return section
+    }
+
+    /// The carbon section at the location's grid intensity, and the SCI score when a functional unit is given.
+    private static func carbonAndScore(
+        _ request: EstimateRequest, section: EnergySection, duration: Duration, grid: GridIntensityDatabase,
+        formula: inout [String], notes: inout [Note]
+    ) throws -> (carbon: CarbonSection, score: SCIScore?) {
         let resolution = try grid.lookup(request.location)
         notes.append(contentsOf: resolution.notes)
         let intensity = resolution.intensity.value
@@ -191,14 +257,7 @@ public enum Estimator {
             formula.append("SCI = (E × I + M) / R = (\(score.operational) + \(score.embodied)) / \(Format.number(score.units)) \(score.functionalUnit) = \(score.score) per \(score.functionalUnit)")
         }
 
-        notes.append(Note(.info, code: "estimate-scope",
-                          "Only the \(request.count) × \(device.name) \(device.kind == .gpu ? "GPU" : "CPU")(s) are counted; host CPUs, memory, networking and storage are not included."))
-
-        let inputs = EstimateInputs(
-            hardware: [EstimatedDevice(model: device.name, count: request.count, tdp: device.tdpFigure)],
-            duration: duration, utilization: utilization, flops: flops, mfu: mfu, precision: precision?.rawValue,
-            formula: formula.joined(separator: "; "))
-        return Report(kind: .estimate, energy: section, carbon: carbon, sci: score, estimate: inputs, notes: notes)
+        return (carbon, score)
     }
 
     /// A number in compact scientific form for formulas, e.g. `8.4e22`.

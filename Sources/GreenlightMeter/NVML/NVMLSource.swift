@@ -116,54 +116,92 @@ public final class NVMLSource: EnergySource, @unchecked Sendable {
         -> NVMLDiscovery
     {
         var discovery = NVMLDiscovery(source: nil, gpus: [], notes: [])
+        guard let library = openLibrary(libraryPath, notes: &discovery.notes),
+            let count = start(library, notes: &discovery.notes)
+        else { return discovery }
+        // From here on, every early return must balance nvmlInit.
+        let all = listGPUs(library, count: count, notes: &discovery.notes)
+        let visible = CUDAVisibleDevices.select(
+            environment["CUDA_VISIBLE_DEVICES"],
+            devices: all.map { CUDAVisibleDevices.Device(uuid: $0.info.uuid, migUUIDs: $0.migUUIDs) },
+            deviceOrder: environment["CUDA_DEVICE_ORDER"]
+        )
+        discovery.notes += visible.notes
+        discovery.gpus = visible.indices.map { all[$0].info }
+
+        let (gpus, baselines) = measurableGPUs(
+            visible.indices, of: all, library: library, clock: clock, notes: &discovery.notes)
+        guard !gpus.isEmpty else {
+            noteNoGPU(count: count, noneVisible: visible.indices.isEmpty, environment: environment,
+                notes: &discovery.notes)
+            _ = library.shutdown()
+            return discovery
+        }
+        discovery.source = NVMLSource(library: library, gpus: gpus, baselines: baselines, clock: clock)
+        return discovery
+    }
+
+    /// A GPU as NVML lists it: what the report shows, its handle (`nil` when it cannot be opened), its MIG devices.
+    private typealias ListedGPU = (info: GPUInfo, handle: OpaquePointer?, migUUIDs: [String])
+
+    /// The library at `libraryPath` with every symbol needed; `nil`, with a note, otherwise.
+    private static func openLibrary(_ libraryPath: String, notes: inout [Note]) -> NVMLLibrary? {
         let library: NVMLLibrary
         switch NVMLLibrary.open(libraryPath) {
         case .success(let opened):
             library = opened
         case .failure(.notLoaded(let message)):
-            discovery.notes.append(
+            notes.append(
                 Note(.info, code: "nvml-absent", "No NVIDIA GPU measurement: NVML could not be loaded (\(message)).")
             )
-            return discovery
+            return nil
         case .failure(.missingSymbols(let names)):
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .warning, code: "nvml-symbols",
                     "\(libraryPath) lacks \(names.joined(separator: ", ")); the NVIDIA driver may be too old or broken."
                 )
             )
-            return discovery
+            return nil
         }
 
+        return library
+    }
+
+    /// Starts NVML and counts the GPUs; `nil`, with a note and NVML shut down again, when either fails.
+    private static func start(_ library: NVMLLibrary, notes: inout [Note]) -> UInt32? {
         let initCode = library.initialize()
         guard initCode == NVMLReturn.success else {
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .warning, code: "nvml-init-failed",
                     "NVML could not start: \(library.describe(initCode)). Check that the NVIDIA driver is loaded "
                         + "(`nvidia-smi` should list the GPUs)."
                 )
             )
-            return discovery
+            return nil
         }
-        // From here on, every early return must balance nvmlInit.
         var count: UInt32 = 0
         let countCode = library.getCount(&count)
         guard countCode == NVMLReturn.success else {
-            discovery.notes.append(
+            notes.append(
                 Note(.warning, code: "nvml-failed", "NVML could not count the GPUs: \(library.describe(countCode)).")
             )
             _ = library.shutdown()
-            return discovery
+            return nil
         }
+        return count
+    }
 
-        var all: [(info: GPUInfo, handle: OpaquePointer?, migUUIDs: [String])] = []
+    /// Every GPU NVML counts, in its order (CUDA_VISIBLE_DEVICES counts every GPU, usable or not).
+    private static func listGPUs(_ library: NVMLLibrary, count: UInt32, notes: inout [Note]) -> [ListedGPU] {
+        var all: [ListedGPU] = []
         for index in 0..<Int(count) {
             var handle: OpaquePointer?
             let code = library.getHandleByIndex(UInt32(index), &handle)
             guard code == NVMLReturn.success else {
                 // Keep the index: CUDA_VISIBLE_DEVICES counts every GPU, usable or not.
-                discovery.notes.append(
+                notes.append(
                     Note(.warning, code: "nvml-gpu-failed", "NVML cannot open GPU \(index): \(library.describe(code)).")
                 )
                 all.append((GPUInfo(index: index, name: "unknown GPU"), nil, []))
@@ -173,18 +211,17 @@ public final class NVMLSource: EnergySource, @unchecked Sendable {
             let info = GPUInfo(index: index, name: name, uuid: library.string(library.getUUID, handle))
             all.append((info, handle, library.migUUIDs(handle)))
         }
+        return all
+    }
 
-        let visible = CUDAVisibleDevices.select(
-            environment["CUDA_VISIBLE_DEVICES"],
-            devices: all.map { CUDAVisibleDevices.Device(uuid: $0.info.uuid, migUUIDs: $0.migUUIDs) },
-            deviceOrder: environment["CUDA_DEVICE_ORDER"]
-        )
-        discovery.notes += visible.notes
-        discovery.gpus = visible.indices.map { all[$0].info }
-
+    /// The visible GPUs whose energy can be measured (by counter, or integrated from power), with their first
+    /// readings; a note for each GPU measured less well or not at all.
+    private static func measurableGPUs(
+        _ visible: [Int], of all: [ListedGPU], library: NVMLLibrary, clock: Clock, notes: inout [Note]
+    ) -> (gpus: [GPU], baselines: [State]) {
         var gpus: [GPU] = []
         var baselines: [State] = []
-        for index in visible.indices where all[index].handle != nil {
+        for index in visible where all[index].handle != nil {
             let (info, handle, _) = all[index]
             let label = "gpu-\(info.index) \(info.name)"
             var energy: UInt64 = 0
@@ -198,7 +235,7 @@ public final class NVMLSource: EnergySource, @unchecked Sendable {
             let powerCode = library.getPower(handle, &power)
             let now = clock()
             guard powerCode == NVMLReturn.success else {
-                discovery.notes.append(
+                notes.append(
                     Note(
                         .warning, code: "nvml-gpu-unsupported",
                         "\(label) reports neither energy (\(library.describe(energyCode))) nor power "
@@ -213,7 +250,7 @@ public final class NVMLSource: EnergySource, @unchecked Sendable {
                 energyCode == NVMLReturn.notSupported
                 ? "has no energy counter (GPUs before Volta)"
                 : "cannot read its energy counter (\(library.describe(energyCode)))"
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .info, code: "nvml-power-integrated",
                     "\(label) \(why); its energy is integrated from power readings at each sample, "
@@ -221,24 +258,22 @@ public final class NVMLSource: EnergySource, @unchecked Sendable {
                 )
             )
         }
+        return (gpus, baselines)
+    }
 
-        guard !gpus.isEmpty else {
-            if count == 0 {
-                discovery.notes.append(Note(.info, code: "nvml-no-gpus", "NVML found no NVIDIA GPU."))
-            } else if visible.indices.isEmpty {
-                discovery.notes.append(
-                    Note(
-                        .info, code: "nvml-no-visible-gpus",
-                        "CUDA_VISIBLE_DEVICES=\"\(environment["CUDA_VISIBLE_DEVICES"] ?? "")\" hides every GPU; "
-                            + "no GPU is measured."
-                    )
+    /// Why no GPU is measured, when that is because there is none or none is visible.
+    private static func noteNoGPU(count: UInt32, noneVisible: Bool, environment: [String: String], notes: inout [Note]) {
+        if count == 0 {
+            notes.append(Note(.info, code: "nvml-no-gpus", "NVML found no NVIDIA GPU."))
+        } else if noneVisible {
+            notes.append(
+                Note(
+                    .info, code: "nvml-no-visible-gpus",
+                    "CUDA_VISIBLE_DEVICES=\"\(environment["CUDA_VISIBLE_DEVICES"] ?? "")\" hides every GPU; "
+                        + "no GPU is measured."
                 )
-            }
-            _ = library.shutdown()
-            return discovery
+            )
         }
-        discovery.source = NVMLSource(library: library, gpus: gpus, baselines: baselines, clock: clock)
-        return discovery
     }
 
     /// Notes gathered while reading: energy counters that went backwards (a driver reload).

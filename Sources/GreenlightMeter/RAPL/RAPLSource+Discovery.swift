@@ -40,8 +40,22 @@ extension RAPLSource {
     /// ``discover(root:selection:)`` with the file reads going through `reader` (tests simulate `EACCES`).
     package static func discover(root: String, selection: RAPLSelection, reader: SysfsReader) -> RAPLDiscovery {
         var discovery = RAPLDiscovery(source: nil, notes: [], domains: [])
+        guard let zonePaths = zonePaths(root: root, notes: &discovery.notes) else { return discovery }
+        let zones = readZones(zonePaths, reader: reader)
+        discovery.domains = zones.map(\.info)
+        let kinds = selectedKinds(for: selection, zones: zones, notes: &discovery.notes)
+        guard let wanted = usableZones(zones, kinds: kinds, root: root, notes: &discovery.notes) else { return discovery }
+        let kept = droppingMirroredDies(wanted, zones: zones, reader: reader, notes: &discovery.notes)
+        let channels = makeChannels(channelGroups(kept, zones: zones), zones: zones, discovery: &discovery)
+        discovery.source = RAPLSource(channels: channels, reader: reader)
+        return discovery
+    }
+
+    /// The zones under `root`, of one interface only (`intel-rapl` or `amd-rapl`); `nil`, with a note, when
+    /// there are none.
+    private static func zonePaths(root: String, notes: inout [Note]) -> [RAPLZoneID: String]? {
         guard let entries = Directory.entries(root) else {
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .info, code: "rapl-absent",
                     "No RAPL energy counters: \(root) does not exist or cannot be opened. "
@@ -49,7 +63,7 @@ extension RAPLSource {
                         + "that passes it through, with the intel_rapl_msr driver (AMD CPUs: Linux 5.8 or later)."
                 )
             )
-            return discovery
+            return nil
         }
 
         var zonePaths = findZones(root: root, entries: entries)
@@ -58,7 +72,7 @@ extension RAPLSource {
             // Two interfaces over the same hardware would count every package twice.
             zonePaths = zonePaths.filter { $0.key.prefix == preferred }
             let ignored = prefixes.subtracting([preferred]).sorted().joined(separator: ", ")
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .info, code: "rapl-interfaces",
                     "Found RAPL zones of both \(preferred) and \(ignored); using \(preferred) only."
@@ -66,20 +80,20 @@ extension RAPLSource {
             )
         }
         guard !zonePaths.isEmpty else {
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .info, code: "rapl-absent",
                     "No RAPL zones under \(root). Load the driver with `sudo modprobe intel_rapl_msr` "
                         + "(AMD CPUs need Linux 5.8 or later)."
                 )
             )
-            return discovery
+            return nil
         }
+        return zonePaths
+    }
 
-        let zones = readZones(zonePaths, reader: reader)
-        discovery.domains = zones.map(\.info)
-
-        // Which kinds to use.
+    /// The domain kinds the selection uses on this machine (the packages when psys is asked for and absent).
+    private static func selectedKinds(for selection: RAPLSelection, zones: [Zone], notes: inout [Note]) -> Set<RAPLDomainInfo.Kind> {
         var kinds: Set<RAPLDomainInfo.Kind>
         switch selection {
         case .packages: kinds = [.package]
@@ -88,7 +102,7 @@ extension RAPLSource {
         }
         if selection == .psys, !zones.contains(where: { $0.info.kind == .psys }) {
             kinds = [.package]
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .info, code: "rapl-psys-absent",
                     "No RAPL psys (platform) domain on this machine; using the package domains."
@@ -96,24 +110,32 @@ extension RAPLSource {
             )
         }
         if selection == .packagesAndDRAM, !zones.contains(where: { $0.info.kind == .dram }) {
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .info, code: "rapl-dram-absent",
                     "No RAPL dram domain on this machine; memory energy is not measured."
                 )
             )
         }
+        return kinds
+    }
+
+    /// The indices of the zones of the selected kinds; `nil`, with a note, when there is none or one of them
+    /// cannot be read (a CPU figure missing a package would mislead).
+    private static func usableZones(
+        _ zones: [Zone], kinds: Set<RAPLDomainInfo.Kind>, root: String, notes: inout [Note]
+    ) -> [Int]? {
         let wanted = zones.indices.filter { kinds.contains(zones[$0].info.kind) }
         guard !wanted.isEmpty else {
             let names = zones.map { "\($0.info.zone) (\($0.info.name.isEmpty ? "no name" : $0.info.name))" }
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .info, code: "rapl-no-domain",
                     "RAPL zones found (\(names.joined(separator: ", "))), but none is a "
                         + "\(kinds.map(\.rawValue).sorted().joined(separator: " or ")) domain."
                 )
             )
-            return discovery
+            return nil
         }
 
         // Every selected counter must be readable: a CPU figure missing a package would mislead.
@@ -123,7 +145,7 @@ extension RAPLSource {
         }
         if let first = denied.first {
             let prefix = zones[wanted[0]].id.prefix
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .warning, code: "rapl-unreadable",
                     "Cannot read \(first.file): \(first.error.reason)"
@@ -134,23 +156,28 @@ extension RAPLSource {
                         + "and on a shared machine it reopens that power side channel), or run as root."
                 )
             )
-            return discovery
+            return nil
         }
         let failures = wanted.compactMap { index -> String? in
             if case .failed(let reason) = zones[index].status { return reason }
             return nil
         }
         if !failures.isEmpty {
-            discovery.notes.append(
+            notes.append(
                 Note(
                     .warning, code: "rapl-invalid",
                     "RAPL counters cannot be used: \(failures.joined(separator: "; "))."
                 )
             )
-            return discovery
+            return nil
         }
+        return wanted
+    }
 
-        // Drop per-die zones that mirror another selected zone of the same package.
+    /// `wanted` without the per-die zones that mirror another selected zone of the same package (with a note each).
+    private static func droppingMirroredDies(
+        _ wanted: [Int], zones: [Zone], reader: SysfsReader, notes: inout [Note]
+    ) -> [Int] {
         var kept: [Int] = []
         for index in wanted {
             let zone = zones[index]
@@ -162,7 +189,7 @@ extension RAPLSource {
             }
             if let twin {
                 let other = zones[twin].info
-                discovery.notes.append(
+                notes.append(
                     Note(
                         .info, code: "rapl-mirrored-die",
                         "Ignored RAPL zone \(zone.info.zone) (\(zone.info.name)): it reports the same counter as "
@@ -174,9 +201,15 @@ extension RAPLSource {
                 kept.append(index)
             }
         }
+        return kept
+    }
 
-        // One channel per package (dies summed), per package's DRAM, per psys zone.
-        var groups: [(kind: RAPLDomainInfo.Kind, package: Int?, zones: [Int])] = []
+    /// The zones of one channel: a package's dies, a package's DRAM, or one psys zone.
+    private typealias ChannelGroup = (kind: RAPLDomainInfo.Kind, package: Int?, zones: [Int])
+
+    /// One group per package (dies together), per package's DRAM, per psys zone; packages first, then DRAM, then psys.
+    private static func channelGroups(_ kept: [Int], zones: [Zone]) -> [ChannelGroup] {
+        var groups: [ChannelGroup] = []
         for index in kept {
             let info = zones[index].info
             if info.kind != .psys,
@@ -194,7 +227,13 @@ extension RAPLSource {
             if ka != kb { return ka < kb }
             return (a.package ?? -1, a.zones[0]) < (b.package ?? -1, b.zones[0])
         }
+        return groups
+    }
 
+    /// A channel over each group's counters (dies summed, with a note), marking their domains as selected.
+    private static func makeChannels(
+        _ groups: [ChannelGroup], zones: [Zone], discovery: inout RAPLDiscovery
+    ) -> [(channel: EnergyChannel, counters: [Counter])] {
         var channels: [(channel: EnergyChannel, counters: [Counter])] = []
         var psysCount = 0
         for group in groups {
@@ -233,8 +272,7 @@ extension RAPLSource {
             )
             channels.append((channel, counters))
         }
-        discovery.source = RAPLSource(channels: channels, reader: reader)
-        return discovery
+        return channels
     }
 
     // MARK: - Zones

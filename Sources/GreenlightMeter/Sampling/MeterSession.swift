@@ -111,13 +111,45 @@ final class MeterSession {
         if timeline || perSecond { closeCPUWindow(tree: tree) }
         // Memory in use changes slowly and /proc/meminfo is costly to generate: refresh it once a second.
         if perSecond { memory = MemoryInfo.read(hostFiles) ?? memory }
+        let shares = memoryShares(tree: tree)
+
+        var watts: [String: Double] = [:]
+        var joules: [String: Double] = [:]
+        accountChannels(readings: readings, dt: dt, tree: tree, memShare: shares.memShare, timeline: timeline,
+            watts: &watts, joules: &joules)
+        accountEstimates(dt: dt, shares: shares, timeline: timeline, watts: &watts, joules: &joules)
+        record(tree: tree, readings: readings, now: now, shares: shares, timeline: timeline)
+        guard timeline else { return nil }
+        return TimelineSample(
+            t: Double(now - start) / 1e9, dt: dt, hostCPU: hostUtil, treeCPUSeconds: tree.cpuTime.seconds,
+            treeShare: cpuShare, rssBytes: tree.rssBytes, threads: tree.threads, processes: tree.processCount,
+            watts: watts, joules: joules)
+    }
+
+    /// The tree's resident memory as shares of the host's memory: of memory in use (shares out DRAM energy),
+    /// and of the total, capped at the fraction in use (shares out estimated RAM energy).
+    private struct MemoryShares {
+        var memShare: Double
+        var usedFraction: Double
+        var treeFraction: Double
+    }
+
+    private func memoryShares(tree: ProcessTreeSample) -> MemoryShares {
         let usedBytes = memory.map { Double($0.total - min($0.available, $0.total)) } ?? 0
         let memShare = usedBytes > 0 ? min(Double(tree.rssBytes) / usedBytes, 1) : 0
         let usedFraction = memory.map { $0.total > 0 ? usedBytes / Double($0.total) : 0 } ?? 0
+        let total = memory?.total ?? 0
+        let treeFraction = total > 0 ? min(Double(tree.rssBytes) / Double(total), usedFraction) : 0
+        return MemoryShares(memShare: memShare, usedFraction: usedFraction, treeFraction: treeFraction)
+    }
 
+    /// Adds each counter channel's energy since the last readings and shares out what is not CPU or psys
+    /// (those wait for the CPU window): DRAM and RAM by memory, a GPU by whether the tree holds a context on it.
+    private func accountChannels(
+        readings: [[Energy]], dt: Double, tree: ProcessTreeSample, memShare: Double, timeline: Bool,
+        watts: inout [String: Double], joules: inout [String: Double]
+    ) {
         var gpuPIDs: [Set<Int32>] = []
-        var watts: [String: Double] = [:]
-        var joules: [String: Double] = [:]
         var index = 0
         var treePIDs = Set<Int32>()
         for (s, source) in plan.sources.enumerated() {
@@ -145,21 +177,32 @@ final class MeterSession {
                 index += 1
             }
         }
+    }
+
+    /// Adds the interval to the estimated RAM energy and puts both estimates on the timeline.
+    private func accountEstimates(
+        dt: Double, shares: MemoryShares, timeline: Bool,
+        watts: inout [String: Double], joules: inout [String: Double]
+    ) {
         if timeline, let cpu = cpuEstimate {
             watts[EstimatedCPUAccumulator.name] = cpu.lastPower.watts
             joules[EstimatedCPUAccumulator.name] = cpu.energy.joules
         }
-        let total = memory?.total ?? 0
-        let treeFraction = total > 0 ? min(Double(tree.rssBytes) / Double(total), usedFraction) : 0
         if ramEstimate != nil {
             // Mutated in place: a copy would retain and release the accumulator's strings at every tick.
-            ramEstimate!.add(dt: dt, usedFraction: usedFraction, treeFractionOfTotal: treeFraction)
+            ramEstimate!.add(dt: dt, usedFraction: shares.usedFraction, treeFractionOfTotal: shares.treeFraction)
             if timeline, let ram = ramEstimate {
                 watts[EstimatedRAMAccumulator.name] = ram.power.value.watts
                 joules[EstimatedRAMAccumulator.name] = ram.energy.joules
             }
         }
+    }
 
+    /// Keeps what the next tick and the report need: counts, peaks, the last tree and readings, and what an
+    /// idle tick would add.
+    private func record(
+        tree: ProcessTreeSample, readings: [[Energy]], now: Int64, shares: MemoryShares, timeline: Bool
+    ) {
         sampleCount += 1
         rssSum += Double(tree.rssBytes)
         peakRSS = max(peakRSS, tree.rssBytes)
@@ -167,12 +210,8 @@ final class MeterSession {
         lastTime = now
         lastTree = tree
         lastReadings = readings
-        idleTick = plan.sources.isEmpty && !timeline ? (usedFraction, treeFraction, Double(tree.rssBytes)) : nil
-        guard timeline else { return nil }
-        return TimelineSample(
-            t: Double(now - start) / 1e9, dt: dt, hostCPU: hostUtil, treeCPUSeconds: tree.cpuTime.seconds,
-            treeShare: cpuShare, rssBytes: tree.rssBytes, threads: tree.threads, processes: tree.processCount,
-            watts: watts, joules: joules)
+        idleTick = plan.sources.isEmpty && !timeline
+            ? (shares.usedFraction, shares.treeFraction, Double(tree.rssBytes)) : nil
     }
 
     /// The tick of a command that waits (a server, a `sleep`), in the cheapest form: when only estimates are
@@ -258,229 +297,5 @@ final class MeterSession {
             method: Method(.measured, "procfs",
                 detail: "/proc/PID/stat of the tree (CPU times, resident memory, threads), sampled every \(Format.number(interval.seconds)) s, a process that has not run since its last read (its CPU clock or schedstat unchanged) standing as read then; all of it re-read every \(Format.number(Double(refreshEvery) * interval.seconds)) s; reaped children via wait4 rusage"))
         return (components, usage, all)
-    }
-}
-
-/// Accumulates one counter channel.
-struct ChannelAccumulator {
-    let channel: EnergyChannel
-    private(set) var energy = Energy.zero
-    private var shareWeighted = Energy.zero   // Σ ΔE·s
-    private var shareTime = 0.0               // Σ dt·s
-    private var windowEnergy = Energy.zero    // ΔE and dt not yet shared out
-    private var windowTime = 0.0
-    private var minPower: Power?
-    private var peak: Power?
-
-    init(channel: EnergyChannel) { self.channel = channel }
-
-    /// Adds one sample's energy; its share is applied by the next ``closeWindow(share:)``.
-    mutating func add(energy delta: Energy, dt: Double, fullInterval: Bool) {
-        energy += delta
-        windowEnergy += delta
-        windowTime += dt
-        guard dt > 0 else { return }
-        let p = Power(watts: delta.joules / dt)
-        peak = max(peak ?? p, p)
-        if fullInterval { minPower = min(minPower ?? p, p) }
-    }
-
-    /// Gives the process tree `share` of the energy added since the previous call.
-    mutating func closeWindow(share: Double) {
-        shareWeighted += windowEnergy * share
-        shareTime += windowTime * share
-        windowEnergy = .zero
-        windowTime = 0
-    }
-
-    func component(duration: Duration) -> EnergyComponent {
-        let idlePower = minPower ?? .zero
-        let idle = min(idlePower * duration, energy)
-        let active = energy - idle
-        // Σ (ΔE − P_idle·dt)·s over intervals, kept within [0, active].
-        let process = Energy(joules: min(max(shareWeighted.joules - idlePower.watts * shareTime, 0), active.joules))
-        let attribution: Method
-        switch channel.kind {
-        case .cpu, .psys: attribution = Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time, over one-second windows (every sample with --timeline); host busy time from /proc/uptime")
-        case .dram, .ram: attribution = Method(.derived, "rss-share", detail: "tree resident memory / host memory in use per interval")
-        case .gpu: attribution = Method(.derived, "gpu-context", detail: "whole active energy while a tree process holds a compute context (NVML)")
-        }
-        return EnergyComponent(
-            kind: channel.kind, name: channel.name, energy: energy, idleEnergy: idle, processEnergy: process,
-            meanPower: duration.seconds > 0 ? energy / duration : .zero, peakPower: peak, method: channel.method,
-            idleMethod: Method(.derived, "min-interval-power", detail: "lowest power over one sampling interval (\(idlePower)) × duration"),
-            attributionMethod: attribution)
-    }
-}
-
-/// CPU energy from the TDP model when no counter is readable.
-struct EstimatedCPUAccumulator {
-    static let name = "cpu (estimated)"
-    let tdp: Figure<Power>
-    private(set) var energy = Energy.zero
-    private var idle = Energy.zero
-    private var process = Energy.zero
-    private(set) var lastPower = Power.zero
-    private var peak = Power.zero
-
-    init(tdp: Figure<Power>) { self.tdp = tdp }
-
-    mutating func add(dt: Double, utilization: Double, share: Double) {
-        let p = CPUPowerModel.power(tdp: tdp.value, utilization: utilization)
-        let pIdle = CPUPowerModel.idlePower(tdp: tdp.value)
-        let e = Energy(joules: p.watts * dt)
-        let eIdle = Energy(joules: pIdle.watts * dt)
-        energy += e
-        idle += eIdle
-        process += (e - eIdle) * share
-        lastPower = p
-        peak = max(peak, p)
-    }
-
-    func component(duration: Duration) -> EnergyComponent {
-        EnergyComponent(
-            kind: .cpu, name: Self.name, energy: energy, idleEnergy: idle, processEnergy: process,
-            meanPower: duration.seconds > 0 ? energy / duration : .zero, peakPower: peak,
-            method: Method(.estimated, CPUPowerModelInfo.identifier,
-                detail: "P = TDP × (0.1 + 0.9 × u), u = host CPU utilisation over one-second windows, TDP \(tdp.value) from \(tdp.method)"),
-            idleMethod: Method(.estimated, CPUPowerModelInfo.identifier, detail: "10 % of TDP"),
-            attributionMethod: Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time, over one-second windows (every sample with --timeline); host busy time from /proc/uptime"))
-    }
-}
-
-/// RAM energy from its size when no counter covers memory.
-struct EstimatedRAMAccumulator {
-    static let name = "ram (estimated)"
-    let power: Figure<Power>
-    private(set) var energy = Energy.zero
-    private var active = Energy.zero
-    private var process = Energy.zero
-
-    init(power: Figure<Power>) { self.power = power }
-
-    mutating func add(dt: Double, usedFraction: Double, treeFractionOfTotal: Double) {
-        let e = Energy(joules: power.value.watts * dt)
-        energy += e
-        active += e * usedFraction
-        process += e * treeFractionOfTotal
-    }
-
-    func component(duration: Duration) -> EnergyComponent {
-        EnergyComponent(
-            kind: .ram, name: Self.name, energy: energy, idleEnergy: energy - active,
-            processEnergy: min(process, active), meanPower: power.value, peakPower: power.value, method: power.method,
-            idleMethod: Method(.derived, "memory-not-in-use", detail: "share of RAM power for memory not in use (MemAvailable / MemTotal)"),
-            attributionMethod: Method(.derived, "rss-share", detail: "tree resident memory / host memory total per interval"))
-    }
-}
-
-/// Host CPU busy and total time, from the cheapest file that has them.
-///
-/// /proc/uptime gives wall time and idle time summed over CPUs in two short numbers; busy = CPUs × wall − idle.
-/// /proc/stat has the same information per state, but the kernel formats the whole file (every CPU and every
-/// interrupt counter) on each read, several times the cost of the rest of a sample. /proc/stat is the
-/// fallback when /proc/uptime cannot be read. (Both count iowait as not busy; /proc/uptime counts steal as busy.)
-struct HostCPUClock {
-    let procRoot: String
-    let cpus: Double
-    private let files: ProcFileCache
-    private var useUptime = false
-
-    init(procRoot: String) {
-        self.procRoot = procRoot
-        files = ProcFileCache(procRoot: procRoot)
-        cpus = Double(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
-        useUptime = uptime() != nil
-    }
-
-    func read() -> HostCPUTimes? {
-        if useUptime, let (up, idle) = uptime() {
-            let total = up * cpus
-            return HostCPUTimes(busy: .seconds(max(total - idle, 0)), total: .seconds(total))
-        }
-        return try? HostCPUTimes.read(procRoot: procRoot)
-    }
-
-    /// The two numbers of /proc/uptime ("12345.67 23456.78\n"), parsed in place.
-    private func uptime() -> (Double, Double)? {
-        files.withContents(.host("uptime")) { bytes -> (Double, Double)? in
-            var i = 0
-            guard let up = Self.decimal(bytes, &i), let idle = Self.decimal(bytes, &i) else { return nil }
-            return (up, idle)
-        } ?? nil
-    }
-
-    /// A non-negative decimal number ("123.45") starting at or after `i` (leading spaces skipped); advances `i`.
-    static func decimal(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Double? {
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A { i += 1 }
-        var whole: UInt64 = 0
-        var fraction: UInt64 = 0
-        var scale: UInt64 = 1
-        var digits = 0
-        var inFraction = false
-        while i < bytes.count, digits < 19 {
-            let c = bytes[i]
-            if c == UInt8(ascii: "."), !inFraction {
-                inFraction = true
-            } else if c >= 0x30, c <= 0x39 {
-                if inFraction {
-                    fraction = fraction * 10 + UInt64(c - 0x30)
-                    scale *= 10
-                } else {
-                    whole = whole * 10 + UInt64(c - 0x30)
-                }
-                digits += 1
-            } else {
-                break
-            }
-            i += 1
-        }
-        guard digits > 0, i == bytes.count || bytes[i] == 0x20 || bytes[i] == 0x0A else { return nil }
-        return Double(whole) + Double(fraction) / Double(scale)
-    }
-}
-
-/// MemTotal and MemAvailable from /proc/meminfo.
-struct MemoryInfo {
-    var total: UInt64
-    var available: UInt64
-
-    /// Reads /proc/meminfo through a cache that keeps it open (one pread).
-    static func read(_ files: ProcFileCache) -> MemoryInfo? {
-        files.withContents(.host("meminfo")) { parse($0) } ?? nil
-    }
-
-    /// MemTotal and MemAvailable (the first and third lines on every kernel) from the text of /proc/meminfo,
-    /// parsed in place.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> MemoryInfo? {
-        var total: UInt64?
-        var available: UInt64?
-        var i = 0
-        while i < bytes.count, total == nil || available == nil {
-            let start = i
-            while i < bytes.count, bytes[i] != 0x0A { i += 1 }
-            let line = UnsafeBufferPointer(rebasing: bytes[start..<i])
-            i += 1
-            if let kb = kilobytes(line, key: "MemTotal:") {
-                total = kb &* 1024
-            } else if let kb = kilobytes(line, key: "MemAvailable:") {
-                available = kb &* 1024
-            }
-        }
-        guard let total else { return nil }
-        return MemoryInfo(total: total, available: available ?? total)
-    }
-
-    /// The number on a line that starts with `key` ("MemTotal:       24683652 kB"), or `nil`.
-    private static func kilobytes(_ line: UnsafeBufferPointer<UInt8>, key: StaticString) -> UInt64? {
-        let n = key.utf8CodeUnitCount
-        guard line.count > n, let base = line.baseAddress, memcmp(base, key.utf8Start, n) == 0 else { return nil }
-        var kb: UInt64 = 0
-        var digits = 0
-        for c in line[n...] where c >= 0x30 && c <= 0x39 {
-            kb = kb &* 10 &+ UInt64(c - 0x30)
-            digits += 1
-        }
-        return digits > 0 ? kb : nil
     }
 }

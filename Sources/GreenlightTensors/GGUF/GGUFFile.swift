@@ -180,6 +180,32 @@ struct GGUFParser {
     }
 
     private mutating func parse() throws -> Result {
+        try readHeader()
+        let tensorCount = try read(UInt64.self, "the tensor count")
+        let kvCount = try read(UInt64.self, "the metadata count")
+        let metadata = try readMetadata(count: kvCount)
+        let alignment = try self.alignment(in: metadata)
+
+        guard tensorCount <= UInt64(remaining / 24) else {
+            throw bad("tensor count \(tensorCount) cannot fit in the \(remaining) bytes left in the file")
+        }
+        var tensors: [GGUFTensorInfo] = []
+        tensors.reserveCapacity(Int(tensorCount))
+        var names: Set<String> = []
+        for i in 0..<Int(tensorCount) {
+            tensors.append(try readTensorInfo(index: i, alignment: alignment, names: &names))
+        }
+
+        // The data section starts at the next multiple of the alignment.
+        let (padded, overflow) = pos.addingReportingOverflow((alignment - pos % alignment) % alignment)
+        guard !overflow else { throw bad("data section start overflows") }
+        let dataStart = padded
+        try checkTensorsFit(tensors, dataStart: dataStart)
+        return Result(metadata: metadata, tensors: tensors, alignment: alignment, dataStart: dataStart)
+    }
+
+    /// Checks the magic and the version (3, little-endian), leaving `pos` after the version.
+    private mutating func readHeader() throws {
         guard bytes.count >= 4 else {
             throw bad("not a GGUF file: \(bytes.count) bytes, too small to hold the magic \"GGUF\"")
         }
@@ -200,8 +226,10 @@ struct GGUFParser {
             }
             throw bad("unsupported GGUF version \(version) (expected 3) in the version field at offset 4; the file is corrupt or not from llama.cpp or gguf-py")
         }
-        let tensorCount = try read(UInt64.self, "the tensor count")
-        let kvCount = try read(UInt64.self, "the metadata count")
+    }
+
+    /// Reads `count` metadata entries (keys unique).
+    private mutating func readMetadata(count kvCount: UInt64) throws -> [GGUFKeyValue] {
         // Bound the counts by what the rest of the file could hold before trusting them.
         guard kvCount <= UInt64(remaining / 13) else {
             throw bad("metadata count \(kvCount) cannot fit in the \(remaining) bytes left in the file")
@@ -220,7 +248,11 @@ struct GGUFParser {
             let value = try readValue(type, key: key, depth: 0)
             metadata.append(GGUFKeyValue(key, value))
         }
+        return metadata
+    }
 
+    /// `general.alignment` when present (a UINT32 power of two), else the default.
+    private func alignment(in metadata: [GGUFKeyValue]) throws -> Int {
         var alignment = GGUFKey.defaultAlignment
         if let kv = metadata.first(where: { $0.key == GGUFKey.alignment }) {
             guard case .uint32(let a) = kv.value else {
@@ -231,22 +263,11 @@ struct GGUFParser {
             }
             alignment = Int(a)
         }
+        return alignment
+    }
 
-        guard tensorCount <= UInt64(remaining / 24) else {
-            throw bad("tensor count \(tensorCount) cannot fit in the \(remaining) bytes left in the file")
-        }
-        var tensors: [GGUFTensorInfo] = []
-        tensors.reserveCapacity(Int(tensorCount))
-        var names: Set<String> = []
-        for i in 0..<Int(tensorCount) {
-            tensors.append(try readTensorInfo(index: i, alignment: alignment, names: &names))
-        }
-
-        // The data section starts at the next multiple of the alignment.
-        let (padded, overflow) = pos.addingReportingOverflow((alignment - pos % alignment) % alignment)
-        guard !overflow else { throw bad("data section start overflows") }
-        let dataStart = padded
-
+    /// Checks that every tensor's data lies inside the file and that no two overlap.
+    private func checkTensorsFit(_ tensors: [GGUFTensorInfo], dataStart: Int) throws {
         for t in tensors {
             let (a, o1) = dataStart.addingReportingOverflow(t.offset)
             let (b, o2) = a.addingReportingOverflow(t.byteCount)
@@ -264,7 +285,6 @@ struct GGUFParser {
             end = t.offset + t.byteCount
             previous = t.name
         }
-        return Result(metadata: metadata, tensors: tensors, alignment: alignment, dataStart: dataStart)
     }
 
     private mutating func readValue(_ type: GGUFValueType, key: String, depth: Int) throws -> GGUFValue {
