@@ -192,7 +192,7 @@ import Testing
         #expect((0..<512).allSatisfy { positions.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) == Int64($0) })
 
         // Python's json module on the same header is the oracle for every name, dtype, shape and offset.
-        guard let python = try pythonWith("json", for: "readsRealMiniLMModel (header oracle)") else { return }
+        guard let python = PythonOracle.module("json") else { return }
         let script = """
             import json, struct, sys
             f = open(sys.argv[1], 'rb'); n = struct.unpack('<Q', f.read(8))[0]; h = json.loads(f.read(n))

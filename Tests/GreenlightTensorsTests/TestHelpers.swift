@@ -56,21 +56,3 @@ struct Bytes {
     mutating func zeros(_ n: Int) { data.append(contentsOf: [UInt8](repeating: 0, count: n)) }
     mutating func pad(to alignment: Int) { zeros((alignment - data.count % alignment) % alignment) }
 }
-
-/// python3, when it can import `module`; nil (after a printed reason, or a recorded failure in CI) otherwise.
-func pythonWith(_ module: String, for test: String) throws -> String? {
-    guard let python = TestSupport.which("python3") else {
-        if TestSupport.inCI { Issue.record("python3 is missing in CI (needed by \(test))") } else {
-            print("skipping \(test): python3 is not on PATH")
-        }
-        return nil
-    }
-    let probe = try TestSupport.run(python, ["-c", "import \(module)"])
-    guard probe.status == 0 else {
-        if TestSupport.inCI { Issue.record("Python module \(module) is missing in CI (needed by \(test)): \(probe.stderr)") } else {
-            print("skipping \(test): Python module \(module) is not installed (pip install gguf==0.19.0 numpy)")
-        }
-        return nil
-    }
-    return python
-}
