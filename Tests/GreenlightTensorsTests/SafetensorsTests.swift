@@ -51,7 +51,7 @@ import Testing
         let scalar = try file.withData(named: "scalar") { $0.load(as: UInt8.self) }
         #expect(scalar == 42)
         #expect(file.tensor(named: "missing") == nil)
-        expectError("no tensor named \"missing\"") { _ = try file.data(named: "missing") }
+        expectError("no tensor named \"missing\"", code: .notFound) { _ = try file.data(named: "missing") }
     }
 
     @Test func headerIsCompactDeterministicJSONPaddedWithSpaces() throws {
@@ -122,7 +122,7 @@ import Testing
         let old = try scratch.write([1, 2, 3], "out.safetensors")
         let w = try SafetensorsWriter(path: old, tensors: specs)
         w.cancel()
-        expectError("cancelled or failed earlier") { try w.writeTensor([Float(1), 2]) }
+        expectError("cancelled or failed earlier", code: .io) { try w.writeTensor([Float(1), 2]) }
         #expect(try readBytes(old) == [1, 2, 3])
         #expect(try scratch.contents() == ["out.safetensors"])
     }
