@@ -76,7 +76,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "GreenlightCompressTests",
-        dependencies: ["GreenlightCompress", "GreenlightTensors", "GreenlightCore", "GreenlightTestSupport"],
+        dependencies: ["GreenlightCompress", "GreenlightTensors", "GreenlightCore", "GreenlightTestSupport", crypto],
         resources: [.copy("Fixtures")]
     ),
     .testTarget(

@@ -25,25 +25,17 @@ enum CLI {
 }
 
 /// Validates a JSON file against docs/report.schema.json with Python's `jsonschema`, the reference
-/// implementation. Returns nil when valid, else the validator's message. Skips (returns nil) outside CI
-/// when Python or jsonschema is missing; CI installs it.
+/// implementation. Returns nil when valid, else the validator's message. Returns nil when Python or jsonschema
+/// is missing (``PythonOracle`` records a failure in CI, which installs it).
 func schemaViolation(of file: URL) throws -> String? {
-    guard let python = TestSupport.which("python3") else {
-        if TestSupport.inCI { return "python3 missing in CI" }
-        return nil
-    }
+    guard let python = PythonOracle.module("jsonschema") else { return nil }
     let schema = TestSupport.repositoryRoot.appendingPathComponent("docs/report.schema.json").path
     let script = """
-        import json, sys
-        try:
-            import jsonschema
-        except ImportError:
-            print("NOJSONSCHEMA"); sys.exit(0)
+        import json, sys, jsonschema
         jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))
         print("OK")
         """
     let r = try TestSupport.run(python, ["-c", script, schema, file.path])
-    if r.stdout.contains("NOJSONSCHEMA") { return TestSupport.inCI ? "jsonschema missing in CI" : nil }
     return r.status == 0 && r.stdout.contains("OK") ? nil : r.stderr
 }
 

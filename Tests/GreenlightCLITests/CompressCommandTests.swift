@@ -9,18 +9,8 @@ struct CompressCommandTests {
     static let model = TestSupport.sharedData.appendingPathComponent("models/all-MiniLM-L6-v2/model.safetensors").path
     static let oracle = TestSupport.repositoryRoot.appendingPathComponent("Scripts/check-gguf-oracle.py").path
 
-    /// gguf-py is required in CI; elsewhere the oracle half is skipped when it is missing.
-    static let ggufPy: String? = {
-        guard let python = TestSupport.which("python3"),
-              let r = try? TestSupport.run(python, ["-c", "import gguf, numpy"]), r.status == 0 else { return nil }
-        return python
-    }()
-
     static func oracleCheck(_ gguf: String, bound: Double? = nil) throws -> [String: Any]? {
-        guard let python = ggufPy else {
-            #expect(!TestSupport.inCI, "gguf-py missing in CI (pip install gguf==0.19.0)")
-            return nil
-        }
+        guard let python = PythonOracle.module("gguf", "numpy") else { return nil }
         let r = try TestSupport.run(python, [oracle, gguf, model] + (bound.map { ["\($0)"] } ?? []))
         #expect(r.status == 0, "gguf-py oracle: \(r.stdout) \(r.stderr)")
         return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
@@ -100,7 +90,7 @@ struct CompressCommandTests {
         let q4 = dir.appendingPathComponent("q4.gguf").path, json2 = dir.appendingPathComponent("r2.json")
         #expect(try CLI.run(["compress", q8, "--type", "q4_0", "-o", q4, "--json", json2.path, "-q"]).status == 0)
         #expect(try CLI.report(at: json2).notes.contains { $0.code == "compress.requantized" })
-        guard let python = Self.ggufPy else { return }
+        guard let python = PythonOracle.module("gguf", "numpy") else { return }
         let script = """
             import sys, numpy as np
             from gguf import GGUFReader

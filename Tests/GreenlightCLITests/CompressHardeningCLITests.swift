@@ -102,7 +102,7 @@ struct CompressHardeningCLITests {
 
     @Test("inspect of a GGUF holding a 20M-element array stays within a small multiple of the file size")
     func hugeArrayIsLazy() throws {
-        guard let python = TestSupport.which("python3") else { return }
+        guard let python = PythonOracle.module("resource") else { return }
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = try Self.write(HandMade.gguf(strings: [], arrayCount: 20_000_000), "big.gguf", in: dir)

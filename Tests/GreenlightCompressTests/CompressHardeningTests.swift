@@ -80,21 +80,15 @@ struct CompressHardeningTests {
         CompressOptions(policy: TypePolicy(type: type), format: format, threads: 2, strict: strict)
     }
 
+    /// Expects `body` to fail with `code` and write nothing. The fragment names the tensor or config value and
+    /// the rule that refused the model, which the error carries in its message alone.
     @discardableResult
-    static func expectRefused(_ fragment: String, output: String, sourceLocation: SourceLocation = #_sourceLocation,
-                              _ body: () throws -> Void) -> String? {
-        var message: String?
-        do {
-            try body()
-            Issue.record("expected an error containing \"\(fragment)\"", sourceLocation: sourceLocation)
-        } catch let e as GreenlightError {
-            message = e.message
-            #expect(e.message.contains(fragment), "\(e.message)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("not a GreenlightError: \(error)", sourceLocation: sourceLocation)
-        }
+    static func expectRefused(_ fragment: String, code: GreenlightError.Code = .invalidInput, output: String,
+                              sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) -> String? {
+        let error = expectCode(code, "\(fragment)", sourceLocation: sourceLocation, body)
+        if let error { #expect(error.message.contains(fragment), "\(error.message)", sourceLocation: sourceLocation) }
         #expect(!FileManager.default.fileExists(atPath: output), "nothing may be written", sourceLocation: sourceLocation)
-        return message
+        return error?.message
     }
 
     // MARK: item 3: config numbers
@@ -164,7 +158,7 @@ struct CompressHardeningTests {
         let model = dir.appendingPathComponent("m.safetensors").path
         try TinyModel.writeSafetensors(model, [("w.weight", [4, 32]), ("mask", [4, 4])], dtypes: ["mask": dtype])
         let out = dir.appendingPathComponent("out.gguf").path
-        Self.expectRefused("tensor \"mask\" is \(dtype.name), which Greenlight cannot write to GGUF", output: out) {
+        Self.expectRefused("tensor \"mask\" is \(dtype.name), which Greenlight cannot write to GGUF", code: .unsupported, output: out) {
             _ = try ModelCompressor.compress(sourcePath: model, outputPath: out, options: Self.options(.q8_0))
         }
         let st = dir.appendingPathComponent("out.safetensors").path

@@ -16,7 +16,7 @@ import Testing
 
     @Test("the two-pass histogram threshold equals the sorted k-th magnitude", arguments: [1, 17, 500, 999])
     func thresholdMatchesSort(k: Int) {
-        var random = SeededRandom(seed: UInt64(k))
+        var random = SplitMix64(seed: UInt64(k))
         let values = random.normals(1000, scale: 0.05)
         var t = MagnitudeThreshold()
         values.withUnsafeBufferPointer { t.countHigh($0) }

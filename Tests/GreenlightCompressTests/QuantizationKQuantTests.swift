@@ -29,7 +29,7 @@ import Testing
 
     @Test(arguments: [GGMLType.q4_K, .q6_K])
     func roundTripOnRandomData(_ type: GGMLType) throws {
-        var random = SeededRandom(seed: 5)
+        var random = SplitMix64(seed: 5)
         let values = random.normals(256 * 40)
         let bytes = try Quantizer.quantize(values, to: type)
         let decoded = try bytes.withUnsafeBytes { try Quantizer.dequantize($0, type: type) }

@@ -28,10 +28,13 @@ import Testing
             dequantize(raw, T[name]).astype("<f4").tofile(f"{directory}/{name}.f32")
         """
 
-    @Test(.enabled { PythonOracle.shouldRun() })
-    func exactTypesMatchGGUFPyOnRandomTensor() throws {
+    @Test func exactTypesMatchGGUFPyOnRandomTensor() throws {
+        guard let python = PythonOracle.module("gguf.quants==0.19.0", "numpy") else { return }
         let rows = 96, cols = 512
-        var random = SeededRandom(seed: UInt64(Date().timeIntervalSince1970))
+        // A new tensor each run; the seed is printed so a failure can be replayed.
+        let seed = UInt64(Date().timeIntervalSince1970)
+        print("seed \(seed)")
+        var random = SplitMix64(seed: seed)
         var values = random.normals(rows * cols, scale: 0.02)
         // Some rows on other scales: large, tiny, a zero stretch, integers on 0.5 steps, a constant.
         for c in 0..<cols {
@@ -44,24 +47,24 @@ import Testing
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try values.withUnsafeBytes { Data($0) }.write(to: directory.appendingPathComponent("input.f32"))
-        try PythonOracle.run(Self.quantizeScript, [directory.path, "\(rows)", "\(cols)"] + exactTypes.map(\.name))
+        try runGGUFPy(python, Self.quantizeScript, [directory.path, "\(rows)", "\(cols)"] + exactTypes.map(\.name))
         for type in exactTypes {
             let expected = try [UInt8](Data(contentsOf: directory.appendingPathComponent("\(type.name).bin")))
             let actual = try Quantizer.quantize(values, to: type, threads: 2)
-            #expect(actual == expected, "\(type.name) differs from gguf-py")
+            #expect(actual == expected, "\(type.name) differs from gguf-py (seed \(seed))")
         }
     }
 
     /// gguf-py decodes Greenlight's Q4_K and Q6_K to exactly the floats Greenlight's own decoder gives.
-    @Test(.enabled { PythonOracle.shouldRun() })
-    func kQuantsDecodeIdenticallyInGGUFPy() throws {
+    @Test func kQuantsDecodeIdenticallyInGGUFPy() throws {
+        guard let python = PythonOracle.module("gguf.quants==0.19.0", "numpy") else { return }
         var values: [Float] = []
         if MiniLM.isPresent {
             for tensor in MiniLM.tensors where tensor.name.hasPrefix("encoder.layer.0.") && tensor.shape.count == 2 {
                 values += tensor.values
             }
         }
-        var random = SeededRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         values += random.normals(256 * 64)
         values += [Float](repeating: 0, count: 256)  // an all-zero super-block
         values += random.normals(256, scale: 1e-20)
@@ -74,13 +77,13 @@ import Testing
             try Data(bytes).write(to: directory.appendingPathComponent("\(type.name).bin"))
             decoded[type] = try bytes.withUnsafeBytes { try Quantizer.dequantize($0, type: type) }
         }
-        try PythonOracle.run(Self.dequantizeScript, [directory.path, "Q4_K", "Q6_K"])
+        try runGGUFPy(python, Self.dequantizeScript, [directory.path, "Q4_K", "Q6_K"])
         for type in [GGMLType.q4_K, .q6_K] {
             let data = try Data(contentsOf: directory.appendingPathComponent("\(type.name).f32"))
-            let python = data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
+            let theirs = data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
             let swift = try #require(decoded[type]).map(\.bitPattern)
-            #expect(python.count == values.count)
-            let mismatches = zip(python, swift).filter { $0 != $1 }.count
+            #expect(theirs.count == values.count)
+            let mismatches = zip(theirs, swift).filter { $0 != $1 }.count
             #expect(mismatches == 0, "\(type.name): \(mismatches) of \(values.count) values differ from gguf-py")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GreenlightCore
+import GreenlightTestSupport
 import Testing
 
 private func temporaryDirectory() throws -> URL {
@@ -146,8 +147,7 @@ private func number(_ row: [String], _ name: String) throws -> Double {
         let path = dir.appendingPathComponent("other.csv").path
         let original = "a,b,c\n1,2,3\n"
         try original.write(toFile: path, atomically: true, encoding: .utf8)
-        let e = try #require(throws: GreenlightError.self) { try CodeCarbonCSV.append(handMadeReport(), to: path, scope: .process) }
-        #expect(e.message.contains("not a CodeCarbon"))
+        expectCode(.invalidInput) { try CodeCarbonCSV.append(handMadeReport(), to: path, scope: .process) }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
     }
 

@@ -1,4 +1,5 @@
 import GreenlightCore
+import GreenlightTestSupport
 import Testing
 
 @Suite struct SCITests {
@@ -44,15 +45,13 @@ import Testing
         EmbodiedInput(total: CarbonMass(grams: 1), lifetimeYears: 4, resourceShare: -0.1),
     ])
     func invalidEmbodied(_ input: EmbodiedInput) throws {
-        let e = try #require(throws: GreenlightError.self) { try SCI.embodied(input, timeReserved: .hours(1)) }
-        #expect(e.isInvalidInput)
+        expectCode(.invalidInput) { try SCI.embodied(input, timeReserved: .hours(1)) }
     }
 
     @Test(arguments: [FunctionalUnit(name: "", count: 1), FunctionalUnit(name: "token", count: 0), FunctionalUnit(name: "token", count: .nan)])
     func invalidUnit(_ unit: FunctionalUnit) throws {
-        let e = try #require(throws: GreenlightError.self) {
+        expectCode(.invalidInput) {
             try SCI.score(unit: unit, energy: Energy(joules: 1), intensity: CarbonIntensity(gramsPerKilowattHour: 1), embodied: nil)
         }
-        #expect(e.isInvalidInput)
     }
 }

@@ -115,10 +115,7 @@ struct AgeInteropTests {
     @Test("passphrases both ways through a pseudo-terminal: age -d decrypts ours, we decrypt age -p's")
     func passphrase() throws {
         guard let age = AgeTool.find(for: "passphrase interop") else { return }
-        guard let python = TestSupport.which("python3") else {
-            if TestSupport.inCI { Issue.record("python3 missing in CI") } else { print("skipping passphrase interop: python3 is not installed") }
-            return
-        }
+        guard let python = PythonOracle.module("pty") else { return }
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let passphrase = "Grüße, correct horse battery staple"

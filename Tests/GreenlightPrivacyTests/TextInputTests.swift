@@ -4,14 +4,13 @@ import GreenlightCore
 import GreenlightTestSupport
 import Testing
 
-/// The message of the error `body` throws, or nil.
-func errorMessage<T>(_ body: () throws -> T) -> String? {
-    do {
-        _ = try body()
-        return nil
-    } catch {
-        return (error as? GreenlightError)?.message ?? "\(error)"
-    }
+/// Expects `body` to fail on invalid UTF-8 at `line` and `column` of `path`, suggesting Latin-1.
+func expectInvalidUTF8<T>(
+    _ path: String, line: Int, column: Int, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> T
+) {
+    let error = expectCode(.invalidInput, sourceLocation: sourceLocation, body)
+    #expect(error?.location == GreenlightError.Location(path: path, line: line, column: column), sourceLocation: sourceLocation)
+    #expect(error?.parameter == GreenlightError.Parameter("encoding", suggestion: "latin1"), sourceLocation: sourceLocation)
 }
 
 /// The one reader every CSV and JSON Lines input goes through: encodings and CSV defects.
@@ -37,23 +36,22 @@ struct TextInputTests {
 
     @Test("invalid UTF-8 is an error naming line and column, for CSV in memory and on disk, and for JSON Lines")
     func invalidUTF8() throws {
-        let message = "t.csv: line 2, column 6: invalid UTF-8 (bytes 0xE9 0x20 0x47 0x61)"
-        #expect(errorMessage { try CSVTable(bytes: Self.latin1Row, name: "t.csv") }?.hasPrefix(message) == true)
+        expectInvalidUTF8("t.csv", line: 2, column: 6) { try CSVTable(bytes: Self.latin1Row, name: "t.csv") }
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("t.csv").path
         try Data(Self.latin1Row).write(to: URL(fileURLWithPath: csv))
-        #expect(errorMessage { try CSVTable(contentsOfFile: csv) }?.hasPrefix(csv + ": line 2, column 6: invalid UTF-8") == true)
-        #expect(errorMessage { try ColumnClassifier().scan(csvPath: csv) }?.hasPrefix(csv + ": line 2, column 6: invalid UTF-8") == true)
+        expectInvalidUTF8(csv, line: 2, column: 6) { try CSVTable(contentsOfFile: csv) }
+        expectInvalidUTF8(csv, line: 2, column: 6) { try ColumnClassifier().scan(csvPath: csv) }
         // A 0xFF in the last field of the last line (no newline), which CSV.swift dropped silently.
         try Data(Array("a,b\n1,x".utf8) + [0xFF]).write(to: URL(fileURLWithPath: csv))
-        #expect(errorMessage { try CSVTable(contentsOfFile: csv) }?.hasPrefix(csv + ": line 2, column 4: invalid UTF-8 (bytes 0xFF)") == true)
+        expectInvalidUTF8(csv, line: 2, column: 4) { try CSVTable(contentsOfFile: csv) }
         // A truncated sequence at the end of the file, and an overlong encoding.
-        #expect(errorMessage { try CSVTable(bytes: Array("a\n".utf8) + [0xE2, 0x82], name: "t") }?.hasPrefix("t: line 2, column 1: invalid UTF-8") == true)
-        #expect(errorMessage { try CSVTable(bytes: Array("a\nx".utf8) + [0xC0, 0xAF], name: "t") }?.hasPrefix("t: line 2, column 2: invalid UTF-8") == true)
+        expectInvalidUTF8("t", line: 2, column: 1) { try CSVTable(bytes: Array("a\n".utf8) + [0xE2, 0x82], name: "t") }
+        expectInvalidUTF8("t", line: 2, column: 2) { try CSVTable(bytes: Array("a\nx".utf8) + [0xC0, 0xAF], name: "t") }
         let jsonl = dir.appendingPathComponent("t.jsonl").path
         try Data(Array("{\"text\":\"ok\"}\n{\"text\":\"Jos".utf8) + [0xE9] + Array("\"}\n".utf8)).write(to: URL(fileURLWithPath: jsonl))
-        #expect(errorMessage { try PIIRecordScanner().scan(inputPath: jsonl, outputPath: nil) }?.hasPrefix(jsonl + ": line 2, column 13: invalid UTF-8") == true)
+        expectInvalidUTF8(jsonl, line: 2, column: 13) { try PIIRecordScanner().scan(inputPath: jsonl, outputPath: nil) }
     }
 
     @Test("Latin-1 is transcoded when asked for; valid UTF-8 across chunk boundaries is kept")
@@ -76,7 +74,7 @@ struct TextInputTests {
         for _ in 0..<600_000 { many += [UInt8(ascii: "x"), 0x0A] }
         many += Array("yz".utf8) + [0xE9, 0x0A]
         try Data(many).write(to: URL(fileURLWithPath: path))
-        #expect(errorMessage { try CSVTable(contentsOfFile: path) }?.hasPrefix(path + ": line 600002, column 3: invalid UTF-8 (bytes 0xE9)") == true)
+        expectInvalidUTF8(path, line: 600_002, column: 3) { try CSVTable(contentsOfFile: path) }
     }
 
     @Test("CSV defects are named for what they are: unterminated quote, stray quotes")

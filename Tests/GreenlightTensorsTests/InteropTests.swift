@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func ggufPyReadsWhatGreenlightWrites() throws {
-        guard let python = try pythonWith("gguf", for: "ggufPyReadsWhatGreenlightWrites") else { return }
+        guard let python = PythonOracle.module("gguf") else { return }
         let scratch = try Scratch()
         let path = scratch.path("greenlight.gguf")
         var metadata = GGUFTests.metadata.filter { $0.key != "t.nested" } + [.alignment(64)]
@@ -107,7 +107,7 @@ import Testing
 
     /// gguf-py's GGUFWriter run now (the fixture script, into a temporary file), read by Greenlight.
     @Test func greenlightReadsWhatGGUFPyWrites() throws {
-        guard let python = try pythonWith("gguf", for: "greenlightReadsWhatGGUFPyWrites") else { return }
+        guard let python = PythonOracle.module("gguf") else { return }
         let scratch = try Scratch()
         let path = scratch.path("gguf-py.gguf")
         let script = TestSupport.repositoryRoot.appendingPathComponent("Scripts/gen-tensors-fixtures.py").path
@@ -127,7 +127,7 @@ import Testing
             if TestSupport.inCI { Issue.record("missing \(model)") } else { print("skipping: \(model) not found") }
             return
         }
-        guard let python = try pythonWith("gguf", for: "realModelToGGUFReadByGGUFPy") else { return }
+        guard let python = PythonOracle.module("gguf") else { return }
         let source = try SafetensorsFile(path: model)
         let weights = source.tensors.filter { $0.dtype == .f32 }
         let specs = weights.map { GGUFTensorSpec(name: String($0.name.suffix(63)), shape: $0.shape, type: $0.shape.count == 2 ? .f16 : .f32) }

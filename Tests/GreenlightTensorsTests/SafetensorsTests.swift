@@ -51,7 +51,7 @@ import Testing
         let scalar = try file.withData(named: "scalar") { $0.load(as: UInt8.self) }
         #expect(scalar == 42)
         #expect(file.tensor(named: "missing") == nil)
-        expectError("no tensor named \"missing\"") { _ = try file.data(named: "missing") }
+        expectError("no tensor named \"missing\"", code: .notFound) { _ = try file.data(named: "missing") }
     }
 
     @Test func headerIsCompactDeterministicJSONPaddedWithSpaces() throws {
@@ -122,7 +122,7 @@ import Testing
         let old = try scratch.write([1, 2, 3], "out.safetensors")
         let w = try SafetensorsWriter(path: old, tensors: specs)
         w.cancel()
-        expectError("cancelled or failed earlier") { try w.writeTensor([Float(1), 2]) }
+        expectError("cancelled or failed earlier", code: .io) { try w.writeTensor([Float(1), 2]) }
         #expect(try readBytes(old) == [1, 2, 3])
         #expect(try scratch.contents() == ["out.safetensors"])
     }
@@ -192,7 +192,7 @@ import Testing
         #expect((0..<512).allSatisfy { positions.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) == Int64($0) })
 
         // Python's json module on the same header is the oracle for every name, dtype, shape and offset.
-        guard let python = try pythonWith("json", for: "readsRealMiniLMModel (header oracle)") else { return }
+        guard let python = PythonOracle.module("json") else { return }
         let script = """
             import json, struct, sys
             f = open(sys.argv[1], 'rb'); n = struct.unpack('<Q', f.read(8))[0]; h = json.loads(f.read(n))

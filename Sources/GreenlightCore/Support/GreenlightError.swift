@@ -134,9 +134,6 @@ public struct GreenlightError: Error, Sendable, Equatable, CustomStringConvertib
         lhs.code == rhs.code && lhs.message == rhs.message
     }
 
-    /// Whether the error is about data or values the user gave (as opposed to the environment).
-    public var isInvalidInput: Bool { code == .invalidInput || code == .notFound || code == .invalidArgument }
-
     /// Bad data: a file's contents, a stream, a model.
     public static func invalidInput(_ message: String, cause: (any Error & Sendable)? = nil, location: Location? = nil,
                                     parameter: Parameter? = nil) -> GreenlightError {
