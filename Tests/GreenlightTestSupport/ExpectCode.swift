@@ -1,5 +1,5 @@
-import GreenlightCore
-import Testing
+public import GreenlightCore
+public import Testing
 
 /// Expects `body` to throw a ``GreenlightError`` with `code` and returns it, so a test can go on to check
 /// what matters beyond the code (``GreenlightError/location``, ``GreenlightError/parameter``) without

@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import Testing
+public import Testing
 
 /// The Python reference implementations (gguf-py, jsonschema, pyca cryptography) that oracle tests run.
 ///
