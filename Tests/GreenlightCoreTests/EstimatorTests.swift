@@ -125,7 +125,9 @@ import Testing
 
     @Test(arguments: invalid)
     func invalidInputIsRejected(_ request: EstimateRequest) throws {
-        let e = expectCode(.invalidInput) { try Estimator.estimate(request) }
+        // SCI's inputs (embodied, functional unit) are arguments with a parameter; the rest are the request's data.
+        let sci = request.embodied != nil || request.functionalUnit != nil
+        let e = expectCode(sci ? .invalidArgument : .invalidInput) { try Estimator.estimate(request) }
         #expect(e?.message.isEmpty == false)
     }
 

@@ -45,12 +45,13 @@ import Testing
         EmbodiedInput(total: CarbonMass(grams: 1), lifetimeYears: 4, resourceShare: -0.1),
     ])
     func invalidEmbodied(_ input: EmbodiedInput) throws {
-        expectCode(.invalidInput) { try SCI.embodied(input, timeReserved: .hours(1)) }
+        // A value the caller gave out of range: the parameter names it, and the CLI its flag.
+        expectCode(.invalidArgument) { try SCI.embodied(input, timeReserved: .hours(1)) }
     }
 
     @Test(arguments: [FunctionalUnit(name: "", count: 1), FunctionalUnit(name: "token", count: 0), FunctionalUnit(name: "token", count: .nan)])
     func invalidUnit(_ unit: FunctionalUnit) throws {
-        expectCode(.invalidInput) {
+        expectCode(.invalidArgument) {
             try SCI.score(unit: unit, energy: Energy(joules: 1), intensity: CarbonIntensity(gramsPerKilowattHour: 1), embodied: nil)
         }
     }
