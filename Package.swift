@@ -82,7 +82,7 @@ var targets: [Target] = [
     .testTarget(
         name: "GreenlightCLITests",
         // The executable too: commands are parsed and resolved in-process (`Run.parse([...])`).
-        dependencies: ["greenlight", "GreenlightCore", "GreenlightMeter", "GreenlightCompress", "GreenlightTensors", "GreenlightTestSupport", argumentParser]
+        dependencies: ["greenlight", "GreenlightCore", "GreenlightMeter", "GreenlightCompress", "GreenlightPrivacy", "GreenlightTensors", "GreenlightTestSupport", argumentParser]
     ),
 ]
 

@@ -25,6 +25,26 @@ extension GeneralizationHierarchy {
     /// - Parameter yaml: The file's text.
     /// - Returns: Hierarchies by column; `nil` values ask for one fitted to the data.
     /// - Throws: ``GreenlightError`` naming the column whose entry is malformed.
+    /// Reads the hierarchies file at `path` for `table`: each `numeric` without widths is fitted to its column.
+    ///
+    /// - Throws: ``GreenlightError`` when the file cannot be read (with the system's reason), is malformed
+    ///   (naming the file and the column), or names a column the table lacks.
+    public static func hierarchies(fileAtPath path: String, for table: CSVTable) throws -> [String: GeneralizationHierarchy] {
+        let data = try InputFile.contents(path, what: "the hierarchy file")
+        let parsed: [String: GeneralizationHierarchy?]
+        do {
+            parsed = try hierarchies(yaml: String(decoding: data, as: UTF8.self))
+        } catch let error as GreenlightError {
+            throw error.prefixed("\(path): ")
+        }
+        var result: [String: GeneralizationHierarchy] = [:]
+        for (column, hierarchy) in parsed {
+            let values = table.columns[try table.columnIndex(column)]
+            result[column] = hierarchy ?? .numeric(fitting: values.compactMap { Double($0) })
+        }
+        return result
+    }
+
     public static func hierarchies(yaml: String) throws -> [String: GeneralizationHierarchy?] {
         let root: Node?
         do {

@@ -63,26 +63,3 @@ public struct PIIEvaluation: Sendable, Hashable {
         var end: Int
     }
 }
-
-extension PIIEvaluation {
-    /// A plain-text table of per-type precision, recall and F1 with their counts, types in name order.
-    ///
-    /// - Parameters:
-    ///   - scores: Scores per entity type, as ``scores(for:)`` returns.
-    /// - Returns: One header line and one line per type.
-    public static func table(_ scores: [String: DetectionScore]) -> String {
-        func pad(_ s: String, _ n: Int, right: Bool = true) -> String {
-            let fill = String(repeating: " ", count: max(0, n - s.count))
-            return right ? fill + s : s + fill
-        }
-        func f(_ x: Double) -> String { String(format: "%.3f", x) }
-        var lines = [pad("entity", 16, right: false) + pad("precision", 10) + pad("recall", 8) + pad("F1", 7)
-                     + pad("TP", 7) + pad("FP", 6) + pad("FN", 6)]
-        for type in scores.keys.sorted() {
-            let s = scores[type]!
-            lines.append(pad(type, 16, right: false) + pad(f(s.precision), 10) + pad(f(s.recall), 8) + pad(f(s.f1), 7)
-                         + pad(String(s.truePositives), 7) + pad(String(s.falsePositives), 6) + pad(String(s.falseNegatives), 6))
-        }
-        return lines.joined(separator: "\n")
-    }
-}

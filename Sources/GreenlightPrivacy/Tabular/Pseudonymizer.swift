@@ -38,6 +38,14 @@ public struct Pseudonymizer: Sendable {
         try self.init(masterKey: Array(bytes))
     }
 
+    /// A pseudonymizer whose master key is the key file at `path` (``init(keyText:source:)``).
+    ///
+    /// - Throws: ``GreenlightError`` when the file cannot be read (with the system's reason) or is not a key.
+    public init(keyFileAtPath path: String) throws {
+        let data = try InputFile.contents(path, what: "the key file")
+        try self.init(keyText: String(decoding: data, as: UTF8.self), source: "the key file \(path)")
+    }
+
     /// The HKDF-derived key of a domain.
     public func domainKey(_ domain: String) -> [UInt8] {
         let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: master), salt: Pseudonymizer.salt,

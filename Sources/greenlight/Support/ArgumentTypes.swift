@@ -3,6 +3,7 @@ import GreenlightCompress
 public import GreenlightCore
 import GreenlightMeter
 public import GreenlightTensors
+public import GreenlightPrivacy
 
 // Options with a fixed set of values are typed: the parser refuses anything else (exit 64), `--help` lists
 // the choices and shell completion offers them.
@@ -62,6 +63,19 @@ extension Precision: ExpressibleByArgument {
     public init?(argument: String) {
         guard let precision = try? Precision(parsing: argument) else { return nil }
         self = precision
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+/// `--mechanism`: Laplace or Gaussian noise.
+extension DPMechanism.Kind: ExpressibleByArgument {}
+
+/// `--encoding`: how text inputs are decoded, with the aliases `TextEncoding(name:)` accepts (`utf8`, `latin-1`, …).
+extension TextEncoding: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let encoding = try? TextEncoding(name: argument) else { return nil }
+        self = encoding
     }
 
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }

@@ -64,8 +64,9 @@ extension AgeX25519Identity {
     /// - Parameters:
     ///   - path: The file to create.
     ///   - created: The creation time written in the file.
-    /// - Throws: ``GreenlightError`` when the file exists or cannot be written; nothing is left behind.
+    /// - Throws: ``GreenlightError`` when the file exists or cannot be written (checked first); nothing is left behind.
     public func writeIdentityFile(toPath path: String, created: Date = Date()) throws {
+        try OutputTarget.check(outputs: [path], reading: [])
         let text = Array(identityFileContents(created: created).utf8)
         try AgeAtomicOutput.write(toPath: path, mode: 0o600, overwrite: false) { try $0.write(text) }
     }
