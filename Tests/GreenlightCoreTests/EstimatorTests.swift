@@ -47,7 +47,7 @@ import Testing
         // 4 × 400 W × (0.1 + 0.9 × 0.5) × 2 h = 1.76 kWh IT, × 1.2 = 2.112 kWh.
         #expect(abs(e.host.total.kilowattHours - 1.76) < 1e-9)
         #expect(abs(e.processFacilityEnergy.kilowattHours - 2.112) < 1e-9)
-        #expect(e.pue.method == Method(.user, "pue", detail: "--pue"))
+        #expect(e.pue.method == Method(.user, "pue", detail: "given by the user"))
         let carbon = try #require(r.carbon)
         #expect(abs(carbon.process.grams - 2.112 * 56.039) < 1e-6)
         #expect(carbon.intensity.method.label == "estimated:owid-ember")

@@ -147,7 +147,7 @@ private enum Raw {
     @Test func explicitIntensity() throws {
         let r = try db.lookup(.explicit(CarbonIntensity(gramsPerKilowattHour: 123)))
         #expect(r.intensity.value.gramsPerKilowattHour == 123)
-        #expect(r.intensity.method == Method(.user, "intensity", detail: "--intensity"))
+        #expect(r.intensity.method == Method(.user, "intensity", detail: "given by the user"))
         #expect(r.notes.isEmpty)
         #expect(throws: GreenlightError.self) { try db.lookup(.explicit(CarbonIntensity(gramsPerKilowattHour: -1))) }
         #expect(throws: GreenlightError.self) { try db.lookup(.explicit(CarbonIntensity(gramsPerKilowattHour: .nan))) }

@@ -97,7 +97,7 @@ public struct GridIntensityDatabase: Sendable {
     /// Resolves a location to an intensity.
     ///
     /// - `.none`: the world average, `Method(.default, "world-average")`, and a `default-intensity` warning.
-    /// - `.explicit`: the given value, `Method(.user, "intensity", detail: "--intensity")`.
+    /// - `.explicit`: the given value, `Method(.user, "intensity", detail: "given by the user")`.
     /// - `.country`, `.cloud`: the dataset figure, `Method(.estimated, <source id>, detail: "<source>, <year>")`.
     ///
     /// - Parameter query: The location the user gave.
@@ -113,7 +113,7 @@ public struct GridIntensityDatabase: Sendable {
             guard g.isFinite, g >= 0 else {
                 throw GreenlightError.invalidInput("carbon intensity must be a finite number ≥ 0 gCO2e/kWh, got \(g)")
             }
-            let figure = IntensityFigure(value: intensity, method: Method(.user, "intensity", detail: "--intensity"), location: Location(), year: nil)
+            let figure = IntensityFigure(value: intensity, method: Method(.user, "intensity", detail: "given by the user"), location: Location(), year: nil)
             return IntensityResolution(intensity: figure)
         case .country(let code, let region):
             return try lookupCountry(code, region: region)

@@ -128,7 +128,7 @@ public enum Estimator {
             guard u.isFinite, (0...1).contains(u) else {
                 throw GreenlightError.invalidInput("utilisation must be between 0 and 1, got \(u)")
             }
-            utilization = Figure(u, Method(.user, "utilization", detail: "--utilization"))
+            utilization = Figure(u, Method(.user, "utilization", detail: "given by the user"))
         } else {
             let why = !computeBased
                 ? "devices at full load (power = TDP), the usual TDP × time upper bound"
@@ -175,7 +175,7 @@ public enum Estimator {
             guard given.isFinite, given > 0, given <= 1 else {
                 throw GreenlightError.invalidInput("MFU must be greater than 0 and at most 1, got \(given)")
             }
-            m = Figure(given, Method(.user, "mfu", detail: "--mfu"))
+            m = Figure(given, Method(.user, "mfu", detail: "given by the user"))
         } else {
             m = Figure(defaultMFU, Method(.default, "mfu-0.4", detail: "MFU 0.4, typical of well-tuned large-model training"))
             notes.append(Note(.warning, code: "default-mfu",
@@ -204,7 +204,7 @@ public enum Estimator {
             guard given.isFinite, given >= 1 else {
                 throw GreenlightError.invalidInput("PUE must be at least 1.0 (facility energy divided by IT energy), got \(given)")
             }
-            pue = Figure(given, Method(.user, "pue", detail: "--pue"))
+            pue = Figure(given, Method(.user, "pue", detail: "given by the user"))
         } else {
             pue = Figure(defaultPUE, Method(.default, "pue-1.0", detail: "PUE 1.0: no facility overhead counted"))
             notes.append(Note(.info, code: "default-pue",

@@ -55,7 +55,7 @@ public struct PowerPlan: Sendable {
         var tdp: Figure<Power>?
         if !cpuMeasured {
             if let user = configuration.cpuTDP {
-                tdp = Figure(user, Method(.user, "cpu-tdp", detail: "--cpu-tdp \(Format.number(user.watts)) W"))
+                tdp = Figure(user, Method(.user, "cpu-tdp", detail: "\(Format.number(user.watts)) W, given by the user"))
             } else if let model = system.cpuModel, let match = CPUPowerTable.bundled.match(modelName: model) {
                 tdp = Figure(match.tdp, match.method)
             } else {

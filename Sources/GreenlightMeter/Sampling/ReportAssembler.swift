@@ -13,7 +13,7 @@ enum ReportAssembler {
 
         let pue: Figure<Double>
         if let value = configuration.pue {
-            pue = Figure(value, Method(.user, "pue", detail: "--pue"))
+            pue = Figure(value, Method(.user, "pue", detail: "given by the user"))
         } else {
             pue = Figure(1.0, Method(.default, "pue", detail: "1.0: no data-centre overhead assumed; pass --pue"))
             notes.append(Note(.info, code: "default-pue", "PUE 1.0 assumed (no facility overhead); pass --pue for a data centre, e.g. --pue 1.2"))
@@ -27,7 +27,7 @@ enum ReportAssembler {
         notes += resolution.notes
         let intensity = resolution.intensity
         let embodied = try configuration.embodied.map {
-            try SCI.embodied($0, timeReserved: duration, method: Method(.user, "embodied", detail: "--embodied-kg, --lifetime-years, --machine-share"))
+            try SCI.embodied($0, timeReserved: duration, method: Method(.user, "embodied", detail: "embodied emissions, lifetime and machine share given by the user"))
         }
         let carbon = CarbonSection(
             intensity: intensity, process: intensity.value * energy.processFacilityEnergy,
