@@ -103,32 +103,34 @@ import Testing
         expectCode(.invalidInput) { try Estimator.estimate(EstimateRequest(device: "EPYC 9654", work: .flops(1e18))) }
     }
 
-    static let invalid: [EstimateRequest] = [
-        EstimateRequest(device: "H100", count: 0, work: .hours(1)),
-        EstimateRequest(device: "H100", work: .hours(0)),
-        EstimateRequest(device: "H100", work: .hours(-3)),
-        EstimateRequest(device: "H100", work: .hours(.infinity)),
-        EstimateRequest(device: "H100", work: .hours(1), utilization: 1.5),
-        EstimateRequest(device: "H100", work: .hours(1), utilization: -0.1),
-        EstimateRequest(device: "H100", work: .hours(1), mfu: 0.4),
-        EstimateRequest(device: "H100", work: .hours(1), precision: .fp8),
-        EstimateRequest(device: "H100", work: .flops(1e20), mfu: 0),
-        EstimateRequest(device: "H100", work: .flops(1e20), mfu: 1.2),
-        EstimateRequest(device: "H100", work: .flops(-1)),
-        EstimateRequest(device: "H100", work: .training(parameters: 0, tokens: 1e9)),
-        EstimateRequest(device: "H100", work: .training(parameters: 1e9, tokens: -1)),
-        EstimateRequest(device: "H100", work: .hours(1), pue: 0.9),
-        EstimateRequest(device: "T4", work: .flops(1e20), precision: .fp8),
-        EstimateRequest(device: "H100", work: .hours(1), embodied: EmbodiedInput(total: CarbonMass(kilograms: 1), lifetimeYears: 0)),
-        EstimateRequest(device: "H100", work: .hours(1), functionalUnit: FunctionalUnit(name: "token", count: 0)),
+    /// Requests a guard refuses, with the parameter it names (`nil` for catalogue data, not a caller's number).
+    static let invalid: [(EstimateRequest, String?)] = [
+        (EstimateRequest(device: "H100", count: 0, work: .hours(1)), "count"),
+        (EstimateRequest(device: "H100", work: .hours(0)), "hours"),
+        (EstimateRequest(device: "H100", work: .hours(-3)), "hours"),
+        (EstimateRequest(device: "H100", work: .hours(.infinity)), "hours"),
+        (EstimateRequest(device: "H100", work: .hours(1e300)), "hours"),
+        (EstimateRequest(device: "H100", work: .hours(1), utilization: 1.5), "utilization"),
+        (EstimateRequest(device: "H100", work: .hours(1), utilization: -0.1), "utilization"),
+        (EstimateRequest(device: "H100", work: .hours(1), mfu: 0.4), "mfu"),
+        (EstimateRequest(device: "H100", work: .hours(1), precision: .fp8), "precision"),
+        (EstimateRequest(device: "H100", work: .flops(1e20), mfu: 0), "mfu"),
+        (EstimateRequest(device: "H100", work: .flops(1e20), mfu: 1.2), "mfu"),
+        (EstimateRequest(device: "H100", work: .flops(-1)), "flops"),
+        (EstimateRequest(device: "H100", work: .training(parameters: 0, tokens: 1e9)), "parameters"),
+        (EstimateRequest(device: "H100", work: .training(parameters: 1e9, tokens: -1)), "tokens"),
+        (EstimateRequest(device: "H100", work: .hours(1), pue: 0.9), "pue"),
+        (EstimateRequest(device: "T4", work: .flops(1e20), precision: .fp8), nil),
+        (EstimateRequest(device: "H100", work: .hours(1), embodied: EmbodiedInput(total: CarbonMass(kilograms: 1), lifetimeYears: 0)), "lifetimeYears"),
+        (EstimateRequest(device: "H100", work: .hours(1), functionalUnit: FunctionalUnit(name: "token", count: 0)), "functionalUnits"),
     ]
 
     @Test(arguments: invalid)
-    func invalidInputIsRejected(_ request: EstimateRequest) throws {
-        // SCI's inputs (embodied, functional unit) are arguments with a parameter; the rest are the request's data.
-        let sci = request.embodied != nil || request.functionalUnit != nil
-        let e = expectCode(sci ? .invalidArgument : .invalidInput) { try Estimator.estimate(request) }
+    func invalidInputIsRejected(_ request: EstimateRequest, parameter: String?) throws {
+        // A caller's out-of-range number is an argument error naming it; a catalogue gap is the data's.
+        let e = expectCode(parameter != nil ? .invalidArgument : .invalidInput) { try Estimator.estimate(request) }
         #expect(e?.message.isEmpty == false)
+        #expect(e?.parameter?.name == parameter)
     }
 
     @Test func unknownDeviceAndLocation() throws {

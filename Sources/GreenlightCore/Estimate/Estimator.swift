@@ -43,15 +43,16 @@ public enum Estimator {
     /// - Returns: A `Report` of kind `.estimate` with an energy section (one estimated component), a carbon
     ///   section, the estimate's inputs and formula, an SCI score when a functional unit was given, and a note
     ///   for every default used.
-    /// - Throws: ``GreenlightError``: invalid input for a count below 1, non-positive hours, FLOPs, parameters or
-    ///   tokens, a utilisation outside 0…1, an MFU outside (0, 1], a PUE below 1, MFU or precision given with an
-    ///   hours-based estimate, or a precision the device has no figure for; not found for an unknown device or
-    ///   location.
+    /// - Throws: ``GreenlightError``: invalid argument, with its ``GreenlightError/parameter``, for a count below
+    ///   1, non-positive or non-finite hours (or hours beyond ``maximumHours``), FLOPs, parameters or tokens, a
+    ///   utilisation outside 0…1, an MFU outside (0, 1], a PUE below 1, or MFU or precision given with an
+    ///   hours-based estimate; invalid input for a precision the device has no figure for or a derived duration
+    ///   beyond ``maximumHours``; not found for an unknown device or location.
     public static func estimate(
         _ request: EstimateRequest, catalogue: HardwareCatalogue = .bundled, grid: GridIntensityDatabase = .bundled
     ) throws -> Report {
         guard request.count >= 1 else {
-            throw GreenlightError.invalidInput("the device count must be at least 1, got \(request.count)")
+            throw GreenlightError.invalidArgument("the device count must be at least 1, got \(request.count)", parameter: "count")
         }
         let device = try catalogue.device(named: request.device)
         var notes: [Note] = []
@@ -94,23 +95,30 @@ public enum Estimator {
         switch request.work {
         case .hours(let h):
             guard h.isFinite, h > 0 else {
-                throw GreenlightError.invalidInput("the duration must be a positive number of hours, got \(h)")
+                throw GreenlightError.invalidArgument("the duration must be a positive number of hours, got \(h)", parameter: "hours")
+            }
+            // Given hours beyond the limit are the caller's number; the check in `estimate` covers derived ones.
+            guard h <= maximumHours else {
+                throw GreenlightError.invalidArgument(
+                    "the duration must be at most \(sci(maximumHours)) hours, the longest an estimate can represent, got \(sci(h))",
+                    parameter: "hours")
             }
             guard request.mfu == nil, request.precision == nil else {
-                throw GreenlightError.invalidInput(
-                    "MFU and precision apply only to compute-based estimates (FLOPs, or parameters and tokens); an hours-based estimate does not use them")
+                throw GreenlightError.invalidArgument(
+                    "MFU and precision apply only to compute-based estimates (FLOPs, or parameters and tokens); an hours-based estimate does not use them",
+                    parameter: request.mfu != nil ? "mfu" : "precision")
             }
         case .flops(let f):
             guard f.isFinite, f > 0 else {
-                throw GreenlightError.invalidInput("the FLOP count must be a positive number, got \(f)")
+                throw GreenlightError.invalidArgument("the FLOP count must be a positive number, got \(f)", parameter: "flops")
             }
             flops = f
         case .training(let n, let d):
             guard n.isFinite, n > 0 else {
-                throw GreenlightError.invalidInput("the parameter count must be a positive number, got \(n)")
+                throw GreenlightError.invalidArgument("the parameter count must be a positive number, got \(n)", parameter: "parameters")
             }
             guard d.isFinite, d > 0 else {
-                throw GreenlightError.invalidInput("the token count must be a positive number, got \(d)")
+                throw GreenlightError.invalidArgument("the token count must be a positive number, got \(d)", parameter: "tokens")
             }
             flops = 6 * n * d
             formula.append("FLOPs = 6 × N × D = 6 × \(sci(n)) × \(sci(d)) = \(sci(6 * n * d))")
@@ -126,7 +134,7 @@ public enum Estimator {
         let utilization: Figure<Double>
         if let u = request.utilization {
             guard u.isFinite, (0...1).contains(u) else {
-                throw GreenlightError.invalidInput("utilisation must be between 0 and 1, got \(u)")
+                throw GreenlightError.invalidArgument("utilisation must be between 0 and 1, got \(u)", parameter: "utilization")
             }
             utilization = Figure(u, Method(.user, "utilization", detail: "given by the user"))
         } else {
@@ -173,7 +181,7 @@ public enum Estimator {
         let m: Figure<Double>
         if let given = request.mfu {
             guard given.isFinite, given > 0, given <= 1 else {
-                throw GreenlightError.invalidInput("MFU must be greater than 0 and at most 1, got \(given)")
+                throw GreenlightError.invalidArgument("MFU must be greater than 0 and at most 1, got \(given)", parameter: "mfu")
             }
             m = Figure(given, Method(.user, "mfu", detail: "given by the user"))
         } else {
@@ -202,7 +210,8 @@ public enum Estimator {
         let pue: Figure<Double>
         if let given = request.pue {
             guard given.isFinite, given >= 1 else {
-                throw GreenlightError.invalidInput("PUE must be at least 1.0 (facility energy divided by IT energy), got \(given)")
+                throw GreenlightError.invalidArgument(
+                    "PUE must be at least 1.0 (facility energy divided by IT energy), got \(given)", parameter: "pue")
             }
             pue = Figure(given, Method(.user, "pue", detail: "given by the user"))
         } else {

@@ -64,22 +64,9 @@ public struct AnonymizerConfig: Sendable {
     /// - Throws: ``GreenlightError`` naming the line and key of the first mistake.
     public init(yaml: String, source: String = "config", baseDirectory: String? = nil) throws {
         self.source = source
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw GreenlightError.invalidInput("\(source): the config is empty")
-            }
-            root = node
-        } catch let error as GreenlightError {
-            throw error
-        } catch {
-            throw GreenlightError.invalidInput("\(source): not valid YAML: \(error)")
-        }
-        func fail(_ node: Node?, _ key: String, _ message: String) -> GreenlightError {
-            let line = node?.mark.map { ":\($0.line)" } ?? ""
-            return GreenlightError.invalidInput("\(source)\(line): \(key): \(message)")
-        }
-        guard let top = root.mapping else { throw fail(root, "config", "must be a mapping with columns: and entities:") }
+        let reader = ConfigReader(source: source)
+        let root = try reader.compose(yaml)
+        guard let top = root.mapping else { throw reader.fail(root, "config", "must be a mapping with columns: and entities:") }
         keyFile = nil
         textField = "text"
         detect = Set(PIIEntityType.allCases)
@@ -87,103 +74,22 @@ public struct AnonymizerConfig: Sendable {
         entities = [:]
         defaultEntityOperator = .replace(value: nil)
 
-        func string(_ node: Node, _ key: String) throws -> String {
-            guard let s = node.scalar?.string else { throw fail(node, key, "must be a string") }
-            return s
-        }
-        func parseOperator(_ node: Node, _ key: String, entity: Bool) throws -> AnonymizerOperator {
-            guard let map = node.mapping else {
-                throw fail(node, key, "must be a mapping like {operator: replace}")
-            }
-            var fields: [String: Node] = [:]
-            for (k, v) in map { fields[try string(k, key)] = v }
-            guard let opNode = fields["operator"] else { throw fail(node, key, "missing operator: (\(Self.operatorNames))") }
-            let name = try string(opNode, "\(key).operator")
-            guard let allowed = Self.operatorKeys[name] else {
-                throw fail(opNode, key, "unknown operator \"\(name)\"; operators: \(Self.operatorNames)")
-            }
-            for k in fields.keys where k != "operator" && !allowed.contains(k) {
-                let list = allowed.isEmpty ? "none" : allowed.sorted().joined(separator: ", ")
-                throw fail(fields[k], "\(key).\(k)", "not an option of \(name) (options: \(list))")
-            }
-            switch name {
-            case "replace":
-                return .replace(value: try fields["value"].map { try string($0, "\(key).value") })
-            case "redact": return .redact
-            case "mask":
-                var char: Character = "*"
-                if let c = fields["char"] {
-                    let s = try string(c, "\(key).char")
-                    guard s.count == 1, let first = s.first else { throw fail(c, "\(key).char", "must be one character") }
-                    char = first
-                }
-                var count: Int?
-                if let c = fields["chars"] {
-                    guard let n = c.int, n >= 0 else { throw fail(c, "\(key).chars", "must be an integer ≥ 0") }
-                    count = n
-                }
-                var fromEnd = false
-                if let f = fields["from_end"] {
-                    guard let b = f.bool else { throw fail(f, "\(key).from_end", "must be true or false") }
-                    fromEnd = b
-                }
-                return .mask(char: char, count: count, fromEnd: fromEnd)
-            case "pseudonymize":
-                var length = 16
-                if let l = fields["length"] {
-                    guard let n = l.int, (8...64).contains(n) else { throw fail(l, "\(key).length", "must be an integer from 8 to 64 (hex digits)") }
-                    length = n
-                }
-                return .pseudonymize(domain: try fields["domain"].map { try string($0, "\(key).domain") }, length: length)
-            case "encrypt": return .encrypt
-            case "keep": return .keep
-            default:
-                guard !entity else { throw fail(opNode, key, "entities applies to columns, not to entity types") }
-                return .entities
-            }
-        }
-
         for (k, v) in top {
-            let key = try string(k, "config")
+            let key = try reader.string(k, "config")
             switch key {
             case "key_file":
-                let path = try string(v, key)
+                let path = try reader.string(v, key)
                 keyFile = path.hasPrefix("/") || baseDirectory == nil ? path : baseDirectory! + "/" + path
             case "text_field":
-                textField = try string(v, key)
+                textField = try reader.string(v, key)
             case "detect":
-                guard let seq = v.sequence else { throw fail(v, key, "must be a list of entity types") }
-                detect = []
-                for item in seq {
-                    do {
-                        detect.insert(try PIIEntityType(name: try string(item, key)))
-                    } catch let e as GreenlightError {
-                        throw fail(item, key, e.message)
-                    }
-                }
+                detect = try reader.entityTypes(v, key)
             case "columns":
-                guard let map = v.mapping else { throw fail(v, key, "must be a mapping of column names to operators") }
-                for (ck, cv) in map {
-                    let column = try string(ck, key)
-                    columns.append((column, try parseOperator(cv, "columns.\(column)", entity: false)))
-                }
+                columns += try reader.columnOperators(v, key)
             case "entities":
-                guard let map = v.mapping else { throw fail(v, key, "must be a mapping of entity types to operators") }
-                for (ek, ev) in map {
-                    let name = try string(ek, key)
-                    let op = try parseOperator(ev, "entities.\(name)", entity: true)
-                    if name == "DEFAULT" {
-                        defaultEntityOperator = op
-                    } else {
-                        do {
-                            entities[try PIIEntityType(name: name)] = op
-                        } catch let e as GreenlightError {
-                            throw fail(ek, "entities", e.message + ", or DEFAULT")
-                        }
-                    }
-                }
+                try reader.entityOperators(v, key, into: &entities, default: &defaultEntityOperator)
             default:
-                throw fail(k, key, "unknown key; keys: key_file, text_field, detect, columns, entities")
+                throw reader.fail(k, key, "unknown key; keys: key_file, text_field, detect, columns, entities")
             }
         }
         var seen: Set<String> = []
@@ -200,5 +106,142 @@ public struct AnonymizerConfig: Sendable {
     /// The operator for an entity type.
     public func entityOperator(_ type: PIIEntityType) -> AnonymizerOperator {
         entities[type] ?? defaultEntityOperator
+    }
+}
+
+/// Reads the parts of an ``AnonymizerConfig`` from YAML nodes; every error names the source, line and key.
+private struct ConfigReader {
+    let source: String
+
+    /// The document's root node.
+    func compose(_ yaml: String) throws -> Node {
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw GreenlightError.invalidInput("\(source): the config is empty")
+            }
+            return node
+        } catch let error as GreenlightError {
+            throw error
+        } catch {
+            throw GreenlightError.invalidInput("\(source): not valid YAML: \(error)")
+        }
+    }
+
+    /// An error at `node`'s line about `key`.
+    func fail(_ node: Node?, _ key: String, _ message: String) -> GreenlightError {
+        let line = node?.mark.map { ":\($0.line)" } ?? ""
+        return GreenlightError.invalidInput("\(source)\(line): \(key): \(message)")
+    }
+
+    func string(_ node: Node, _ key: String) throws -> String {
+        guard let s = node.scalar?.string else { throw fail(node, key, "must be a string") }
+        return s
+    }
+
+    /// `detect:`, a list of entity type names.
+    func entityTypes(_ node: Node, _ key: String) throws -> Set<PIIEntityType> {
+        guard let seq = node.sequence else { throw fail(node, key, "must be a list of entity types") }
+        var types: Set<PIIEntityType> = []
+        for item in seq {
+            do {
+                types.insert(try PIIEntityType(name: try string(item, key)))
+            } catch let e as GreenlightError {
+                throw fail(item, key, e.message)
+            }
+        }
+        return types
+    }
+
+    /// `columns:`, column names to operators, in the order written.
+    func columnOperators(_ node: Node, _ key: String) throws -> [(name: String, operator: AnonymizerOperator)] {
+        guard let map = node.mapping else { throw fail(node, key, "must be a mapping of column names to operators") }
+        var columns: [(name: String, operator: AnonymizerOperator)] = []
+        for (ck, cv) in map {
+            let column = try string(ck, key)
+            columns.append((column, try parseOperator(cv, "columns.\(column)", entity: false)))
+        }
+        return columns
+    }
+
+    /// `entities:`, entity types (or `DEFAULT`) to operators, merged into what earlier keys gave.
+    func entityOperators(
+        _ node: Node, _ key: String, into entities: inout [PIIEntityType: AnonymizerOperator],
+        default defaultOperator: inout AnonymizerOperator
+    ) throws {
+        guard let map = node.mapping else { throw fail(node, key, "must be a mapping of entity types to operators") }
+        for (ek, ev) in map {
+            let name = try string(ek, key)
+            let op = try parseOperator(ev, "entities.\(name)", entity: true)
+            if name == "DEFAULT" {
+                defaultOperator = op
+            } else {
+                do {
+                    entities[try PIIEntityType(name: name)] = op
+                } catch let e as GreenlightError {
+                    throw fail(ek, "entities", e.message + ", or DEFAULT")
+                }
+            }
+        }
+    }
+
+    /// One `{operator: …, option: …}` mapping.
+    func parseOperator(_ node: Node, _ key: String, entity: Bool) throws -> AnonymizerOperator {
+        guard let map = node.mapping else {
+            throw fail(node, key, "must be a mapping like {operator: replace}")
+        }
+        var fields: [String: Node] = [:]
+        for (k, v) in map { fields[try string(k, key)] = v }
+        guard let opNode = fields["operator"] else { throw fail(node, key, "missing operator: (\(AnonymizerConfig.operatorNames))") }
+        let name = try string(opNode, "\(key).operator")
+        guard let allowed = AnonymizerConfig.operatorKeys[name] else {
+            throw fail(opNode, key, "unknown operator \"\(name)\"; operators: \(AnonymizerConfig.operatorNames)")
+        }
+        for k in fields.keys where k != "operator" && !allowed.contains(k) {
+            let list = allowed.isEmpty ? "none" : allowed.sorted().joined(separator: ", ")
+            throw fail(fields[k], "\(key).\(k)", "not an option of \(name) (options: \(list))")
+        }
+        switch name {
+        case "replace":
+            return .replace(value: try fields["value"].map { try string($0, "\(key).value") })
+        case "redact": return .redact
+        case "mask": return try maskOperator(fields, key)
+        case "pseudonymize": return try pseudonymizeOperator(fields, key)
+        case "encrypt": return .encrypt
+        case "keep": return .keep
+        default:
+            guard !entity else { throw fail(opNode, key, "entities applies to columns, not to entity types") }
+            return .entities
+        }
+    }
+
+    /// `mask`'s options: `char`, `chars`, `from_end`.
+    private func maskOperator(_ fields: [String: Node], _ key: String) throws -> AnonymizerOperator {
+        var char: Character = "*"
+        if let c = fields["char"] {
+            let s = try string(c, "\(key).char")
+            guard s.count == 1, let first = s.first else { throw fail(c, "\(key).char", "must be one character") }
+            char = first
+        }
+        var count: Int?
+        if let c = fields["chars"] {
+            guard let n = c.int, n >= 0 else { throw fail(c, "\(key).chars", "must be an integer ≥ 0") }
+            count = n
+        }
+        var fromEnd = false
+        if let f = fields["from_end"] {
+            guard let b = f.bool else { throw fail(f, "\(key).from_end", "must be true or false") }
+            fromEnd = b
+        }
+        return .mask(char: char, count: count, fromEnd: fromEnd)
+    }
+
+    /// `pseudonymize`'s options: `domain`, `length`.
+    private func pseudonymizeOperator(_ fields: [String: Node], _ key: String) throws -> AnonymizerOperator {
+        var length = 16
+        if let l = fields["length"] {
+            guard let n = l.int, (8...64).contains(n) else { throw fail(l, "\(key).length", "must be an integer from 8 to 64 (hex digits)") }
+            length = n
+        }
+        return .pseudonymize(domain: try fields["domain"].map { try string($0, "\(key).domain") }, length: length)
     }
 }

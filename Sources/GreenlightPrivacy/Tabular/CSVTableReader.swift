@@ -101,88 +101,126 @@ struct CSVTableReader {
 
     private enum State { case fieldStart, unquoted, quoted, afterQuote }
 
-    /// One record's fields, or `nil` at the end of the input. Lines end in LF, CRLF or CR.
-    private mutating func parseRecord() throws -> [String]? {
+    /// The record being parsed: its finished fields, the current field's bytes, and where its quote opened.
+    private struct PartialRecord {
         var fields: [String] = []
         var field: [UInt8] = []
         var state = State.fieldStart
-        var consumed = false
         var quoteLine = 0, quoteColumn = 0
-        func endField() {
+
+        @inline(__always)
+        mutating func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// One record's fields, or `nil` at the end of the input. Lines end in LF, CRLF or CR.
+    private mutating func parseRecord() throws -> [String]? {
+        var record = PartialRecord()
+        var consumed = false
         while true {
             guard let b = try byte() else {
-                if state == .quoted {
-                    throw GreenlightError.invalidInput(
-                        "\(path): unterminated quoted field starting at line \(quoteLine), column \(quoteColumn): "
-                            + "the file ends before its closing quote")
-                }
+                if record.state == .quoted { throw unterminatedQuote(record) }
                 if !consumed { return nil }
-                endField()
-                return fields
+                record.endField()
+                return record.fields
             }
             consumed = true
             let here = column
-            column += 1
-            var newline = false, crlf = false
-            if b == 0x0A {
-                newline = true
-            } else if b == 0x0D {
-                newline = true
-                if try peek() == 0x0A {
-                    _ = try byte()
-                    crlf = true
-                }
-            }
-            if newline {
-                lineNumber += 1
-                column = 1
-            }
-            switch state {
-            case .quoted:
-                if b == UInt8(ascii: "\"") {
-                    state = .afterQuote
-                } else if b == 0x0D {
-                    // CRLF inside quotes is kept as it was.
-                    field.append(0x0D)
-                    if crlf { field.append(0x0A) }
-                } else {
-                    field.append(b)
-                    takeRun(into: &field, quoted: true)
-                }
-            case .fieldStart, .unquoted, .afterQuote:
-                if b == UInt8(ascii: ",") {
-                    endField()
-                    state = .fieldStart
-                } else if newline {
-                    endField()
-                    return fields
-                } else if state == .fieldStart, b == UInt8(ascii: "\"") {
-                    state = .quoted
-                    quoteLine = lineNumber
-                    quoteColumn = here
-                } else if state == .afterQuote {
-                    if b == UInt8(ascii: "\"") {
-                        field.append(b)
-                        state = .quoted
-                    } else {
-                        throw GreenlightError.invalidInput(
-                            "\(path): line \(lineNumber), column \(here): \(Self.describe(b)) after the closing quote of the field "
-                                + "that starts at line \(quoteLine), column \(quoteColumn); a quote inside a quoted field is written twice (\"\")")
-                    }
-                } else if b == UInt8(ascii: "\"") {
-                    throw GreenlightError.invalidInput(
-                        "\(path): line \(lineNumber), column \(here): a quote inside an unquoted field; "
-                            + "enclose the whole field in quotes and write the quote twice (\"\")")
-                } else {
-                    field.append(b)
-                    state = .unquoted
-                    takeRun(into: &field, quoted: false)
-                }
+            let end = try advance(past: b)
+            if record.state == .quoted {
+                takeQuoted(b, crlf: end.crlf, into: &record)
+            } else if try takeUnquoted(b, at: here, newline: end.newline, into: &record) {
+                return record.fields
             }
         }
+    }
+
+    /// Moves the line and column past `b`, taking the LF of a CRLF too: whether `b` ended a line, and with CRLF.
+    @inline(__always)
+    private mutating func advance(past b: UInt8) throws -> (newline: Bool, crlf: Bool) {
+        column += 1
+        var newline = false, crlf = false
+        if b == 0x0A {
+            newline = true
+        } else if b == 0x0D {
+            newline = true
+            if try peek() == 0x0A {
+                _ = try byte()
+                crlf = true
+            }
+        }
+        if newline {
+            lineNumber += 1
+            column = 1
+        }
+        return (newline, crlf)
+    }
+
+    /// Takes `b` inside a quoted field: a quote may close it, anything else (line ends too) is field text.
+    @inline(__always)
+    private mutating func takeQuoted(_ b: UInt8, crlf: Bool, into record: inout PartialRecord) {
+        if b == UInt8(ascii: "\"") {
+            record.state = .afterQuote
+        } else if b == 0x0D {
+            // CRLF inside quotes is kept as it was.
+            record.field.append(0x0D)
+            if crlf { record.field.append(0x0A) }
+        } else {
+            record.field.append(b)
+            takeRun(into: &record.field, quoted: true)
+        }
+    }
+
+    /// Takes `b` outside quotes (at a field's start, in an unquoted field, or after a closing quote), at
+    /// column `here`; whether it ended the record.
+    @inline(__always)
+    private mutating func takeUnquoted(
+        _ b: UInt8, at here: Int, newline: Bool, into record: inout PartialRecord
+    ) throws -> Bool {
+        if b == UInt8(ascii: ",") {
+            record.endField()
+            record.state = .fieldStart
+        } else if newline {
+            record.endField()
+            return true
+        } else if record.state == .fieldStart, b == UInt8(ascii: "\"") {
+            record.state = .quoted
+            record.quoteLine = lineNumber
+            record.quoteColumn = here
+        } else if record.state == .afterQuote {
+            guard b == UInt8(ascii: "\"") else { throw textAfterQuote(b, at: here, record) }
+            record.field.append(b)
+            record.state = .quoted
+        } else if b == UInt8(ascii: "\"") {
+            throw quoteInUnquotedField(at: here)
+        } else {
+            record.field.append(b)
+            record.state = .unquoted
+            takeRun(into: &record.field, quoted: false)
+        }
+        return false
+    }
+
+    // The errors, kept out of the loop: they are built once, at the defect.
+
+    private func unterminatedQuote(_ record: PartialRecord) -> GreenlightError {
+        GreenlightError.invalidInput(
+            "\(path): unterminated quoted field starting at line \(record.quoteLine), column \(record.quoteColumn): "
+                + "the file ends before its closing quote")
+    }
+
+    private func textAfterQuote(_ b: UInt8, at here: Int, _ record: PartialRecord) -> GreenlightError {
+        GreenlightError.invalidInput(
+            "\(path): line \(lineNumber), column \(here): \(Self.describe(b)) after the closing quote of the field "
+                + "that starts at line \(record.quoteLine), column \(record.quoteColumn); a quote inside a quoted field is written twice (\"\")")
+    }
+
+    private func quoteInUnquotedField(at here: Int) -> GreenlightError {
+        GreenlightError.invalidInput(
+            "\(path): line \(lineNumber), column \(here): a quote inside an unquoted field; "
+                + "enclose the whole field in quotes and write the quote twice (\"\")")
     }
 
     /// Appends the bytes before the next quote, line end (or, unquoted, comma) in the current chunk to
