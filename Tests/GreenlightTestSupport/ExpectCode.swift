@@ -16,14 +16,10 @@ public func expectCode<R>(
 ) -> GreenlightError? {
     do {
         _ = try body()
-        Issue.record("expected a GreenlightError (\(code)), got none\(comment.map { ": \($0)" } ?? "")", sourceLocation: sourceLocation)
-    } catch let error as GreenlightError {
-        #expect(error.code == code, "\(error.message)\(comment.map { " (\($0))" } ?? "")", sourceLocation: sourceLocation)
-        return error
+        return judge(nil, code, comment, sourceLocation)
     } catch {
-        Issue.record("expected a GreenlightError (\(code)), got \(error)", sourceLocation: sourceLocation)
+        return judge(error, code, comment, sourceLocation)
     }
-    return nil
 }
 
 /// ``expectCode(_:_:sourceLocation:_:)`` for an `async` body.
@@ -34,12 +30,22 @@ public func expectCode<R>(
 ) async -> GreenlightError? {
     do {
         _ = try await body()
-        Issue.record("expected a GreenlightError (\(code)), got none\(comment.map { ": \($0)" } ?? "")", sourceLocation: sourceLocation)
-    } catch let error as GreenlightError {
-        #expect(error.code == code, "\(error.message)\(comment.map { " (\($0))" } ?? "")", sourceLocation: sourceLocation)
-        return error
+        return judge(nil, code, comment, sourceLocation)
     } catch {
-        Issue.record("expected a GreenlightError (\(code)), got \(error)", sourceLocation: sourceLocation)
+        return judge(error, code, comment, sourceLocation)
     }
-    return nil
+}
+
+/// Records an issue unless `error` is a ``GreenlightError`` with `code`; returns it when it is one.
+private func judge(_ error: (any Error)?, _ code: GreenlightError.Code, _ comment: Comment?, _ sourceLocation: SourceLocation) -> GreenlightError? {
+    guard let error else {
+        Issue.record("expected a GreenlightError (\(code)), got none\(comment.map { ": \($0)" } ?? "")", sourceLocation: sourceLocation)
+        return nil
+    }
+    guard let error = error as? GreenlightError else {
+        Issue.record("expected a GreenlightError (\(code)), got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+    #expect(error.code == code, "\(error.message)\(comment.map { " (\($0))" } ?? "")", sourceLocation: sourceLocation)
+    return error
 }

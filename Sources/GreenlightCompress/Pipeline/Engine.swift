@@ -147,7 +147,8 @@ final class Engine {
         if let b = Quantizer.firstNonFiniteBlock(UnsafeRawBufferPointer(out), type: p.type) {
             throw GreenlightError.invalidInput(
                 "\(file.path): tensor \"\(TerminalText.escaped(p.source.name))\": block \(b) (elements from \(b * p.type.blockSize)) overflows \(p.type.name) "
-                    + "(an infinite scale or value); nothing was written. Choose F32 or BF16 for it with --tensor-type")
+                    + "(an infinite scale or value); nothing was written. Choose F32 or BF16 for it",
+                parameter: .init("tensorTypes", suggestion: "'NAME=f32'"))
         }
         try sink.writeTensor(UnsafeRawBufferPointer(out))
         var error: (diff: Double, ref: Double, maxAbs: Double)?

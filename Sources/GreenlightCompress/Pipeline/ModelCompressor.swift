@@ -116,7 +116,7 @@ public enum ModelCompressor {
         if options.dryRun {
             run = Converted(entries: plan.map(dryRunEntry))
         } else {
-            guard let outputPath else { throw GreenlightError.invalidInput("no output path given; pass -o FILE or --dry-run") }
+            guard let outputPath else { throw GreenlightError.invalidInput("no output path given; give one, or make a dry run", parameter: .init("output", suggestion: "FILE")) }
             let sink: TensorFileWriter = switch options.format {
             case .gguf: try GGUFWriter(path: outputPath, metadata: metadata, tensors: gguf)
             case .safetensors: try SafetensorsWriter(path: outputPath, tensors: safetensors, metadata: file.safetensorsMetadata)
@@ -253,9 +253,11 @@ public enum ModelCompressor {
                     continue
                 }
                 let user = architecture.map { "the \($0.name) architecture uses it" } ?? "every tensor is kept when no architecture mapping applies"
-                throw GreenlightError.unsupported(
+                throw GreenlightError(
+                    .unsupported,
                     "\(sourcePath): tensor \"\(TerminalText.escaped(t.name))\" is \(t.typeName), which Greenlight cannot write to GGUF, and \(user); "
-                        + "convert it to F32, F16 or an integer type first, or write --format safetensors")
+                        + "convert it to F32, F16 or an integer type first, or write safetensors",
+                    parameter: .init("format", suggestion: "safetensors"))
             }
             if !isFloat { requantized += 1 }
             var (type, fallback) = options.policy.choose(name: name, ne: ne)
@@ -303,7 +305,9 @@ public enum ModelCompressor {
                 let what = value.isNaN ? "NaN" : value < 0 ? "-inf" : "+inf"
                 let at = "\(sourcePath): tensor \"\(name)\" element \(index) (flat, row-major) is \(what)"
                 if options.strict {
-                    throw GreenlightError.invalidInput("\(at); the model is broken there: fix or retrain it, or drop --strict to keep such a tensor as F32 unchanged")
+                    throw GreenlightError.invalidInput(
+                        "\(at); the model is broken there: fix or retrain it, or compress without strict mode to keep such a tensor as F32 unchanged",
+                        parameter: .init("strict"))
                 }
                 plan[i].type = .f32
                 plan[i].prune = false
@@ -315,7 +319,9 @@ public enum ModelCompressor {
                 let keep: GGMLType = p.type != .bf16 && maxAbs <= Quantizer.safeMagnitude(.bf16) ? .bf16 : .f32
                 let at = "\(sourcePath): tensor \"\(name)\" has |w| up to \(maxAbs), beyond what \(p.type.name) can hold (its value or block scale would be infinite)"
                 if options.strict {
-                    throw GreenlightError.invalidInput("\(at); choose a wider type for it with --tensor-type '\(NSRegularExpression.escapedPattern(for: p.name))=\(keep.name.lowercased())', or drop --strict")
+                    throw GreenlightError.invalidInput(
+                        "\(at); choose a wider type for it, or compress without strict mode",
+                        parameter: .init("tensorTypes", suggestion: "'\(NSRegularExpression.escapedPattern(for: p.name))=\(keep.name.lowercased())'"))
                 }
                 plan[i].type = keep
                 plan[i].fallback = "|w| up to \(maxAbs) overflows \(p.type.name): \(p.type.name) → \(keep.name)"

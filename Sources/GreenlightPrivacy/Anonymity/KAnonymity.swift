@@ -105,7 +105,8 @@ public enum KAnonymity {
         guard let best else {
             throw GreenlightError.invalidInput(
                 "no generalisation reaches \(requirements.description) with at most \(allowed) of \(n) rows suppressed; "
-                    + "raise --suppress, lower the requirements, or give coarser hierarchies")
+                    + "raise the suppression limit, lower the requirements, or give coarser hierarchies",
+                parameter: .init("suppressionLimit"))
         }
         let summary = problem.summary(levels: best.node, classes: best.classes, failing: best.failing, requirements: requirements)
         let released = (0..<n).filter { !best.failing.contains(Int(best.classes.classOfRow[$0])) }
