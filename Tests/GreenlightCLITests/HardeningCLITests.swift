@@ -204,7 +204,7 @@ struct HardeningCLITests {
         let r = try CLI.run(["run", "-q", "--json", json.path, "--", "/bin/sh", "-c", "sleep 1 & exit 0"])
         #expect(r.status == 0)
         let report = try CLI.report(at: json)
-        #expect(report.notes.contains { $0.code == "tree-outlived-root" && $0.message.contains("--wait-tree") })
+        #expect(report.notes.contains { $0.code == "tree-outlived-root" && $0.parameter == "waitForTree" })
         #expect((report.run?.duration.seconds ?? 9) < 0.9)
 
         let waited = try CLI.run(["run", "-q", "--wait-tree", "--json", json.path, "--", "/bin/sh", "-c", "sleep 1 & exit 0"])

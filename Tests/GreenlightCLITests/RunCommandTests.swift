@@ -93,8 +93,10 @@ struct RunCommandTests {
         #expect(r.status == 0)
         let report = try CLI.report(at: json)
         #expect(report.carbon?.intensity.method.kind == .default)
-        #expect(report.notes.contains { $0.code == "default-intensity" })
+        #expect(report.notes.contains { $0.code == "default-intensity" && $0.parameter == "location" })
         #expect(r.stderr.contains("world-average"))
+        // The library names the setting; the CLI prints the flags that give it.
+        #expect(r.stderr.contains("in gCO2e/kWh. (--country/--region, --cloud or --intensity)"), "\(r.stderr)")
     }
 
     @Test("an unknown country fails before the command runs, suggesting the closest codes")

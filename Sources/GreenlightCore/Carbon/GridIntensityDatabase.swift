@@ -134,7 +134,8 @@ public struct GridIntensityDatabase: Sendable {
         )
         let note = Note(.warning, code: "default-intensity",
                         "No location was given, so the world-average grid intensity (\(worldAverage), IEA \(file.world.year.map(String.init) ?? "")) was used. "
-                        + "Give one with --country ISO3 (optionally --region), --cloud provider:region, or --intensity gCO2e/kWh.")
+                        + "Give a country (ISO 3166 alpha-3, optionally a region), a cloud provider:region, or an intensity in gCO2e/kWh.",
+                        parameter: "location")
         return IntensityResolution(intensity: figure, notes: [note])
     }
 
@@ -201,9 +202,11 @@ public struct GridIntensityDatabase: Sendable {
         guard let regions = file.cloud[provider] else {
             let providers = file.cloud.keys.sorted()
             let hint = Suggestions.didYouMean(Suggestions.closest(to: provider, in: providers.map { .init(label: $0, names: [$0]) }))
-            throw GreenlightError.notFound(
+            throw GreenlightError(
+                .notFound,
                 "no cloud-region data for provider '\(rawProvider)'.\(hint) The bundled data cover: \(providers.joined(separator: ", ")); "
-                + "for another provider give the region's country with --country, or its intensity with --intensity.")
+                    + "for another provider give the region's country, or its intensity",
+                parameter: .init("location"))
         }
         guard let entry = regions[region] else {
             let hint = Suggestions.didYouMean(Suggestions.closest(to: region, in: regions.keys.map { .init(label: $0, names: [$0]) }))

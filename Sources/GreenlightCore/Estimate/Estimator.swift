@@ -187,7 +187,7 @@ public enum Estimator {
         } else {
             m = Figure(defaultMFU, Method(.default, "mfu-0.4", detail: "MFU 0.4, typical of well-tuned large-model training"))
             notes.append(Note(.warning, code: "default-mfu",
-                              "No MFU was given, so 0.4 of peak was assumed (typical of well-tuned large-model training; small or inference workloads often reach far less). Give --mfu to change it."))
+                              "No MFU was given, so 0.4 of peak was assumed (typical of well-tuned large-model training; small or inference workloads often reach far less). Give the MFU to change it.", parameter: "mfu"))
         }
         return m
     }
@@ -200,7 +200,7 @@ public enum Estimator {
         } else {
             p = defaultPrecision
             notes.append(Note(.info, code: "default-precision",
-                              "No precision was given, so the device's peak \(p) rate was used. Give --precision to change it."))
+                              "No precision was given, so the device's peak \(p) rate was used. Give the precision to change it.", parameter: "precision"))
         }
         return p
     }
@@ -217,7 +217,7 @@ public enum Estimator {
         } else {
             pue = Figure(defaultPUE, Method(.default, "pue-1.0", detail: "PUE 1.0: no facility overhead counted"))
             notes.append(Note(.info, code: "default-pue",
-                              "No PUE was given, so 1.0 was used (no cooling or power-distribution overhead). Data centres typically run at 1.1–1.6; give --pue to include it."))
+                              "No PUE was given, so 1.0 was used (no cooling or power-distribution overhead). Data centres typically run at 1.1–1.6; give the PUE to include it.", parameter: "pue"))
         }
 
         return pue

@@ -3,7 +3,9 @@
 /// with how it was obtained.
 public enum CompressSummary {
     /// The summary lines; empty for a report without a compression section.
-    public static func render(_ report: Report) -> String {
+    ///
+    /// - Parameter spell: How a note's parameter is named (a CLI gives its flag); the library's name by default.
+    public static func render(_ report: Report, naming spell: (String) -> String = { $0 }) -> String {
         guard let c = report.compression else { return "" }
         var lines: [String] = []
         let arch = c.source.architecture.map { " (\($0))" } ?? ""
@@ -30,13 +32,13 @@ public enum CompressSummary {
         if let carbon = report.carbon {
             lines.append("  carbon   \(Format.carbon(carbon.process)) at \(Format.number(carbon.intensity.value.gramsPerKilowattHour)) gCO2e/kWh (\(carbon.intensity.method.label))")
         }
-        for n in report.notes where n.level != .info || n.code.hasPrefix("compress.") { lines.append("  note: \(TerminalText.escaped(n.message))") }
+        for n in report.notes where n.level != .info || n.code.hasPrefix("compress.") { lines.append("  note: \(TerminalText.escaped(n.text(naming: spell)))") }
         return lines.joined(separator: "\n")
     }
 
     /// What `-q` still prints: the warnings about the model (a quiet run hides the summary, not what went wrong).
-    public static func warnings(_ report: Report) -> [String] {
+    public static func warnings(_ report: Report, naming spell: (String) -> String = { $0 }) -> [String] {
         report.notes.filter { $0.level == .warning && $0.code.hasPrefix("compress.") }
-            .map { "greenlight compress: warning: \(TerminalText.escaped($0.message))" }
+            .map { "greenlight compress: warning: \(TerminalText.escaped($0.text(naming: spell)))" }
     }
 }

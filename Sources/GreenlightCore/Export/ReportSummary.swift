@@ -4,7 +4,9 @@
 /// measured or estimated.
 public enum ReportSummary {
     /// Renders the summary as lines of text.
-    public static func render(_ report: Report) -> String {
+    ///
+    /// - Parameter spell: How a note's parameter is named (a CLI gives its flag); the library's name by default.
+    public static func render(_ report: Report, naming spell: (String) -> String = { $0 }) -> String {
         var out: [String] = []
         if let run = report.run {
             let cmd = run.command.joined(separator: " ")
@@ -41,7 +43,7 @@ public enum ReportSummary {
             out.append("  SCI      \(s.score) per \(s.functionalUnit) ((E·I + M) / R, R = \(Format.number(s.units)))")
         }
         for n in report.notes where n.level == .warning {
-            out.append("  warning: \(n.message)")
+            out.append("  warning: \(n.text(naming: spell))")
         }
         return out.joined(separator: "\n")
     }

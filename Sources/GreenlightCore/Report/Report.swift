@@ -9,7 +9,7 @@ public struct Report: Codable, Sendable, Hashable {
     /// The value of ``schema`` in every Greenlight report.
     public static let schemaName = "greenlight-report"
     /// The schema version this build writes.
-    public static let currentSchemaVersion = "1.2.0"
+    public static let currentSchemaVersion = "1.3.0"
 
     /// What produced the report.
     public enum Kind: String, Codable, Sendable, Hashable {
@@ -25,7 +25,7 @@ public struct Report: Codable, Sendable, Hashable {
 
     /// Always ``schemaName``; lets readers recognise the document.
     public var schema: String
-    /// The schema version, e.g. `1.2.0`.
+    /// The schema version, e.g. `1.3.0`.
     public var schemaVersion: String
     /// What produced the report.
     public var kind: Kind
@@ -128,12 +128,21 @@ public struct Note: Codable, Sendable, Hashable {
     public var code: String
     /// The sentence a person reads, with the fix where there is one.
     public var message: String
+    /// The setting whose value changes this note, by the library's name (`pue`, `cpuTDP`): a CLI shows it as
+    /// its flag (schema 1.3).
+    public var parameter: String?
 
     /// Creates a note.
-    public init(_ level: Level, code: String, _ message: String) {
+    public init(_ level: Level, code: String, _ message: String, parameter: String? = nil) {
         self.level = level
         self.code = code
         self.message = message
+        self.parameter = parameter
+    }
+
+    /// The message, followed by the setting that changes it as `spell` names it: `… (--pue)`.
+    public func text(naming spell: (String) -> String = { $0 }) -> String {
+        parameter.map { "\(message) (\(spell($0)))" } ?? message
     }
 }
 

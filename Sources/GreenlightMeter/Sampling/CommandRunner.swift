@@ -86,9 +86,9 @@ public enum CommandRunner {
             notes.append(Note(.warning, code: "tree-outlived-root",
                 "\(outlived.count) process(es) of the command's tree were still running when the command exited "
                 + "(pid \(outlived.prefix(8).map(String.init).joined(separator: ", "))\(outlived.count > 8 ? ", …" : "")); "
-                + "they were measured only until then. Use --wait-tree to measure the tree until its last process exits."))
+                + "they were measured only until then. Wait for the tree to measure it until its last process exits.", parameter: "waitForTree"))
         } else if waitForTree {
-            notes.append(Note(.info, code: "wait-tree", "the tree was measured until its last process exited (--wait-tree)"))
+            notes.append(Note(.info, code: "wait-tree", "the tree was measured until its last process exited, as asked", parameter: "waitForTree"))
         }
         let report = try ReportAssembler.assemble(
             plan: plan, configuration: configuration, session: session, command: argv, exit: exit!, extraNotes: notes)

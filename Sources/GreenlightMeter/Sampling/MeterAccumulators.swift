@@ -40,7 +40,7 @@ struct ChannelAccumulator {
         let process = Energy(joules: min(max(shareWeighted.joules - idlePower.watts * shareTime, 0), active.joules))
         let attribution: Method
         switch channel.kind {
-        case .cpu, .psys: attribution = Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time, over one-second windows (every sample with --timeline); host busy time from /proc/uptime")
+        case .cpu, .psys: attribution = Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time, over one-second windows (every sample when a timeline is written); host busy time from /proc/uptime")
         case .dram, .ram: attribution = Method(.derived, "rss-share", detail: "tree resident memory / host memory in use per interval")
         case .gpu: attribution = Method(.derived, "gpu-context", detail: "whole active energy while a tree process holds a compute context (NVML)")
         }
@@ -83,7 +83,7 @@ struct EstimatedCPUAccumulator {
             method: Method(.estimated, CPUPowerModelInfo.identifier,
                 detail: "P = TDP × (0.1 + 0.9 × u), u = host CPU utilisation over one-second windows, TDP \(tdp.value) from \(tdp.method)"),
             idleMethod: Method(.estimated, CPUPowerModelInfo.identifier, detail: "10 % of TDP"),
-            attributionMethod: Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time, over one-second windows (every sample with --timeline); host busy time from /proc/uptime"))
+            attributionMethod: Method(.derived, "cpu-time-share", detail: "tree CPU time / host busy CPU time, over one-second windows (every sample when a timeline is written); host busy time from /proc/uptime"))
     }
 }
 

@@ -287,7 +287,7 @@ final class MeterSession {
         for source in plan.sources { all += source.notes }
         if !channels.isEmpty && sampleCount < 10 {
             all.append(Note(.warning, code: "short-run",
-                "only \(sampleCount) sample(s): the idle baseline of measured counters is unreliable; lower --interval for short commands"))
+                "only \(sampleCount) sample(s): the idle baseline of measured counters is unreliable; sample more often for short commands", parameter: "interval"))
         }
         let tree = lastTree
         let usage = ProcessUsage(

@@ -62,7 +62,7 @@ public struct PowerPlan: Sendable {
                 let fallback = CPUPowerTable.perThreadFallback(threads: system.logicalCPUs)
                 tdp = fallback
                 notes.append(Note(.warning, code: "cpu-tdp-unknown",
-                    "CPU model \(system.cpuModel.map { "\"\($0)\"" } ?? "(unknown)") is not in the TDP table; assuming \(fallback.value) (\(fallback.method.detail ?? fallback.method.label)). Pass --cpu-tdp W for a better estimate."))
+                    "CPU model \(system.cpuModel.map { "\"\($0)\"" } ?? "(unknown)") is not in the TDP table; assuming \(fallback.value) (\(fallback.method.detail ?? fallback.method.label)). Give the CPU's TDP in watts for a better estimate.", parameter: "cpuTDP"))
             }
             notes.append(Note(.warning, code: "cpu-estimated",
                 "No readable CPU energy counter: CPU energy is estimated with \(CPUPowerModelInfo.label) from a TDP of \(tdp!.value)."))

@@ -15,8 +15,8 @@ enum ReportAssembler {
         if let value = configuration.pue {
             pue = Figure(value, Method(.user, "pue", detail: "given by the user"))
         } else {
-            pue = Figure(1.0, Method(.default, "pue", detail: "1.0: no data-centre overhead assumed; pass --pue"))
-            notes.append(Note(.info, code: "default-pue", "PUE 1.0 assumed (no facility overhead); pass --pue for a data centre, e.g. --pue 1.2"))
+            pue = Figure(1.0, Method(.default, "pue", detail: "1.0: no data-centre overhead assumed"))
+            notes.append(Note(.info, code: "default-pue", "PUE 1.0 assumed (no facility overhead); give the data centre's PUE, e.g. 1.2", parameter: "pue"))
         }
         let energy = EnergySection.summing(
             components, duration: duration, pue: pue,

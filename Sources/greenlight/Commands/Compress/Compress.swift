@@ -25,7 +25,11 @@ struct Compress: ParsableCommand {
         let report = try options.resolve().run { bar?.update(done: $0.bytesDone, total: $0.bytes, label: $0.name) }
         bar?.finish()
         // -q hides the summary, not what went wrong with the model.
-        if options.quiet { CompressSummary.warnings(report).forEach(printError) } else { printError(CompressSummary.render(report)) }
+        if options.quiet {
+            CompressSummary.warnings(report, naming: FlagNames.flag).forEach(printError)
+        } else {
+            printError(CompressSummary.render(report, naming: FlagNames.flag))
+        }
     }
 }
 

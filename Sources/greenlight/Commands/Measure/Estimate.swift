@@ -17,7 +17,7 @@ struct Estimate: ParsableCommand {
     func run() throws {
         let request = try options.resolve()
         let report = try options.output.resolve().produce { try Estimator.estimate(request) }
-        if !options.output.quiet { printError(ReportSummary.render(report)) }
+        if !options.output.quiet { printError(ReportSummary.render(report, naming: FlagNames.flag)) }
     }
 }
 

@@ -18,7 +18,7 @@ struct Run: ParsableCommand {
     func run() throws {
         let outcome = try options.resolve().run()
         for line in outcome.problems { printError(line) }
-        if !options.output.quiet { printError(ReportSummary.render(outcome.report)) }
+        if !options.output.quiet { printError(ReportSummary.render(outcome.report, naming: FlagNames.flag)) }
         throw ExitCode(outcome.exitStatus)
     }
 }
