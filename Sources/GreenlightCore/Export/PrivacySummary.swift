@@ -70,6 +70,21 @@ public enum PrivacySummary {
         return lines.joined(separator: "\n")
     }
 
+    /// `privacy kanon`: the figures, how t was measured and the entropy l asked for (the info notes), the direct
+    /// identifiers dropped by default and how to release one, then the warnings.
+    ///
+    /// - Parameter spell: How a setting is named (a CLI gives its flag); the library's name by default.
+    public static func kAnonymity(_ s: KAnonymitySummary, entropyLRequired: Double?, notes: [Note], droppedByDefault: [String],
+                                  naming spell: (String) -> String = { $0 }) -> String {
+        var lines = [kAnonymity(s, entropyLRequired: entropyLRequired)]
+        lines += notes.filter { $0.level == .info }.map { "  \($0.message)" }
+        if !droppedByDefault.isEmpty {
+            lines.append("direct identifiers dropped by default: \(droppedByDefault.joined(separator: ", ")) (release one with \(spell("keep")) or \(spell("pseudonymize")))")
+        }
+        lines += notes.filter { $0.level == .warning }.map { "warning: \($0.message)" }
+        return lines.joined(separator: "\n")
+    }
+
     /// `privacy dp`: the release's mechanism, ε, δ, sensitivity and noise scale, how it was computed, and the
     /// dataset's budget after it.
     public static func differentialPrivacy(_ dp: DifferentialPrivacySummary, notes: [String], contentsChanged: Bool) -> String {

@@ -94,7 +94,7 @@ enum FlagNames {
         "t": "--t", "sensitive": "--sensitive", "epsilon": "--epsilon", "delta": "--delta",
         "epsilonBudget": "--budget", "deltaBudget": "--delta-budget", "ledger": "--ledger", "ttl": "--ttl",
         "workFactor": "--work-factor", "timeline": "--timeline", "sample": "--sample", "bounds": "--lower/--upper",
-        "location": "--country/--region, --cloud or --intensity", "waitForTree": "--wait-tree",
+        "location": "--country/--region, --cloud or --intensity", "waitForTree": "--wait-tree", "keep": "--keep", "pseudonymize": "--pseudonymize",
     ]
 
     /// `--flag` for a parameter; an unknown name is shown as `--name` (and a test keeps the table complete).

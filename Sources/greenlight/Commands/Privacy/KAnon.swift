@@ -23,12 +23,8 @@ extension Privacy {
 
         func run() throws {
             let outcome = try options.resolve().run()
-            say(PrivacySummary.kAnonymity(outcome.summary, entropyLRequired: options.entropyL))
-            for note in outcome.notes where note.level == .info { say("  \(note.message)") }
-            if !outcome.droppedByDefault.isEmpty {
-                say("direct identifiers dropped by default: \(outcome.droppedByDefault.joined(separator: ", ")) (release one with --keep or --pseudonymize)")
-            }
-            for note in outcome.notes where note.level == .warning { say("warning: \(note.message)") }
+            say(PrivacySummary.kAnonymity(outcome.summary, entropyLRequired: options.entropyL, notes: outcome.notes,
+                                          droppedByDefault: outcome.droppedByDefault, naming: FlagNames.flag))
             try outcome.requireMet()
         }
     }
