@@ -46,11 +46,14 @@ public enum Format {
         return "\(number(m.grams / 1e6)) tCO2e"
     }
 
-    /// A duration as `1.23 s`, `12 min 3 s` or `5 h 2 min`.
+    /// A duration as `1.23 s`, `12 min 3 s` or `5 h 2 min`; beyond a million hours (or not finite, from a
+    /// hand-edited report) as a plain number of hours or seconds, since whole minutes would overflow `Int`.
     public static func duration(_ d: Duration) -> String {
         let s = d.seconds
+        guard s.isFinite else { return "\(number(s)) s" }
         if s < 60 { return "\(number(s)) s" }
         if s < 3600 { return "\(Int(s) / 60) min \(Int(s) % 60) s" }
+        if s >= 3.6e9 { return "\(number(s / 3600)) h" }
         return "\(Int(s) / 3600) h \((Int(s) % 3600) / 60) min"
     }
 

@@ -36,14 +36,14 @@ public struct Anonymizer {
         var keyText = key
         if keyText == nil, config.needsKey {
             guard let path = config.keyFile else {
-                throw GreenlightError.invalidInput("\(config.source): pseudonymize and encrypt need key_file: (a key from `greenlight privacy keygen --fernet`)")
+                throw GreenlightError.invalidInput("\(config.source): pseudonymize and encrypt need key_file: (a file holding a Fernet key, 32 url-safe base64-encoded bytes)")
             }
             let data = try InputFile.contents(path, what: "", summary: "\(config.source): key_file \(path): cannot read it")
             keyText = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if let keyText {
             guard let bytes = Fernet.base64URLDecode(keyText), bytes.count == 32 else {
-                throw GreenlightError.invalidInput("\(config.source): key_file \(config.keyFile ?? "(given)"): not a key; expected 32 url-safe base64-encoded bytes, as `greenlight privacy keygen --fernet` writes")
+                throw GreenlightError.invalidInput("\(config.source): key_file \(config.keyFile ?? "(given)"): not a key; expected a Fernet key, 32 url-safe base64-encoded bytes")
             }
             pseudonymizer = try Pseudonymizer(masterKey: Array(bytes))
             fernet = try Fernet(key: keyText)

@@ -33,7 +33,7 @@ public struct Pseudonymizer: Sendable {
     /// - Throws: ``GreenlightError`` when the text is not such a key.
     public init(keyText: String, source: String) throws {
         guard let bytes = Fernet.base64URLDecode(keyText.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
-            throw GreenlightError.invalidInput("\(source): not a key; expected 32 url-safe base64-encoded bytes, as `greenlight privacy keygen --fernet` writes")
+            throw GreenlightError.invalidInput("\(source): not a key; expected a Fernet key, 32 url-safe base64-encoded bytes")
         }
         try self.init(masterKey: Array(bytes))
     }
