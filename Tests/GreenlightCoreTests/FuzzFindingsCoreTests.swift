@@ -25,6 +25,21 @@ import Testing
         #expect(summary.contains("h"))
     }
 
+    /// FuzzReport: `userCPUSeconds` saturated at Int64.max seconds plus `systemCPUSeconds` is a CPU time beyond
+    /// Int64 seconds, and `Duration.components` trapped ("Not enough bits to represent the passed value").
+    @Test func summaryOfAReportWithCPUTimeBeyondInt64SecondsRenders() throws {
+        var report = try Report.decode(from: Data(Self.hugeIntervalReport.utf8))
+        report.process?.userCPU = .seconds(3.9e126)
+        let cpu = try #require(report.process?.cpuTime)
+        #expect(cpu.seconds == 9.223372036854776e18 + 100)
+        #expect(cpu.wholeNanoseconds == .max)
+        #expect((Duration.zero - cpu).wholeNanoseconds == .min)
+        _ = ReportSummary.render(report)
+        for scope in CodeCarbonCSV.Scope.allCases {
+            _ = CodeCarbonCSV.line(CodeCarbonCSV.row(for: report, scope: scope, projectName: "p", experimentID: "e"))
+        }
+    }
+
     /// Every duration a report can hold formats, whole minutes where they fit and plain hours beyond.
     @Test func everyDurationFormats() {
         let cases: [(Duration, String)] = [

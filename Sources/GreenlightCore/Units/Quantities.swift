@@ -144,15 +144,22 @@ public struct CarbonIntensity: Hashable, Comparable, Sendable, Codable, CustomSt
 extension Duration {
     /// The duration in seconds as a floating-point number.
     public var seconds: Double {
+        // `components` traps beyond Int64 seconds, which a sum of two saturated durations reaches.
+        guard Self.int64Seconds.contains(self) else { return self / .seconds(1) }
         let c = components
         return Double(c.seconds) + Double(c.attoseconds) * 1e-18
     }
+
+    /// The durations whose whole seconds fit `Int64` (where `components` does not trap).
+    private static let int64Seconds =
+        Duration(secondsComponent: .min, attosecondsComponent: 0)...Duration(secondsComponent: .max, attosecondsComponent: 0)
 
     /// The duration in hours.
     public var hours: Double { seconds / 3600 }
 
     /// The duration in whole nanoseconds (truncated; saturates at ±292 years).
     public var wholeNanoseconds: Int64 {
+        guard Self.int64Seconds.contains(self) else { return self < .zero ? .min : .max }
         let c = components
         let (whole, overflow) = c.seconds.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return c.seconds < 0 ? .min : .max }
