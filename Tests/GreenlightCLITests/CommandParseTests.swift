@@ -55,6 +55,11 @@ struct CommandParseTests {
         ["compress", "m.safetensors", "--type", "q3_K"],
         ["compress", "m.safetensors", "--prune", "2:4", "--sparsity", "0.3"],
         ["inspect", "m.gguf", "--json"],
+        ["run", "--stage", "pretraining", "--", "true"],
+        ["run", "--tag", "team", "--", "true"],
+        ["run", "--tag", "bad key=x", "--", "true"],
+        ["estimate", "--gpu", "H100", "--hours", "1", "--tag", "a=1", "--tag", "a=2"],
+        ["compress", "m.safetensors", "--model", ""],
     ])
     func badUsageIs64(_ arguments: [String]) {
         #expect(Self.parseStatus(arguments) == 64, "\(arguments)")
@@ -83,6 +88,20 @@ struct CommandParseTests {
         let dry = try Compress.parse(["m.safetensors", "--prune", "2:4", "--format", "safetensors", "--type", "f32", "--dry-run"])
         let dryJob = try dry.options.resolve()
         #expect(dryJob.options.pruning == .twoFour && dryJob.options.format == .safetensors && dryJob.resolvedOutput == nil)
+    }
+
+    @Test func contextFlagsLandInTheReportContext() throws {
+        let run = try Run.parse(["--stage", "fine-tuning", "--model", "llama-3-8b", "--task", "text-generation",
+                                 "--tag", "team=nlp", "--tag", "cost-centre=a=b", "--", "true"])
+        #expect(try run.options.resolve().configuration.context == ReportContext(
+            stage: .fineTuning, model: "llama-3-8b", task: "text-generation", tags: ["team": "nlp", "cost-centre": "a=b"]))
+        #expect(try Run.parse(["--", "true"]).options.resolve().configuration.context == nil)
+        let estimate = try Estimate.parse(["--gpu", "H100", "--hours", "1", "--stage", "training"])
+        #expect(try estimate.options.resolve().context == ReportContext(stage: .training))
+        // compress states its own stage unless told otherwise.
+        #expect(try Compress.parse(["m.safetensors"]).options.resolve().meter.context == ReportContext(stage: .compression))
+        #expect(try Compress.parse(["m.safetensors", "--stage", "evaluation"]).options.resolve().meter.context?.stage == .evaluation)
+        #expect(Run.helpMessage().contains("fine-tuning"))
     }
 
     @Test func inspectJSONIsAPath() throws {

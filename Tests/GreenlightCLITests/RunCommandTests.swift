@@ -43,7 +43,8 @@ struct RunCommandTests {
         let json = dir.appendingPathComponent("run.json")
         let r = try CLI.run([
             "run", "--quiet", "--interval", "0.02", "--country", "FRA", "--unit", "batch", "--units", "4",
-            "--embodied-kg", "1000", "--pue", "1.2", "--json", json.path, "--",
+            "--embodied-kg", "1000", "--pue", "1.2", "--stage", "training", "--model", "toy", "--tag", "team=nlp",
+            "--tag", "run.id=7", "--json", json.path, "--",
             "/bin/sh", "-c", "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done",
         ])
         #expect(r.status == 0, "\(r.stderr)")
@@ -56,6 +57,7 @@ struct RunCommandTests {
         #expect(energy.process.energy.joules <= energy.host.active.joules + 1e-9)
         #expect(energy.process.energy.joules > 0)
         #expect(energy.pue.value == 1.2 && energy.pue.method.kind == .user)
+        #expect(report.context == ReportContext(stage: .training, model: "toy", tags: ["team": "nlp", "run.id": "7"]))
         // Every figure says how it was obtained.
         for c in energy.components { #expect(!c.method.source.isEmpty) }
         let carbon = try #require(report.carbon)

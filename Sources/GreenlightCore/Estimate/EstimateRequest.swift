@@ -34,13 +34,16 @@ public struct EstimateRequest: Sendable, Hashable {
     public var embodied: EmbodiedInput?
     /// The functional unit, to compute an SCI score.
     public var functionalUnit: FunctionalUnit?
+    /// What the planned work is (stage, model, task, tags), copied into the report's `context`.
+    public var context: ReportContext?
 
     /// Creates a request.
     public init(
         device: String, count: Int = 1, work: Work, utilization: Double? = nil, mfu: Double? = nil,
         precision: Precision? = nil, pue: Double? = nil, location: LocationQuery = .none,
-        embodied: EmbodiedInput? = nil, functionalUnit: FunctionalUnit? = nil
+        embodied: EmbodiedInput? = nil, functionalUnit: FunctionalUnit? = nil, context: ReportContext? = nil
     ) {
+        self.context = context
         self.device = device
         self.count = count
         self.work = work

@@ -85,7 +85,7 @@ public enum Estimator {
             hardware: [EstimatedDevice(model: device.name, count: request.count, tdp: device.tdpFigure)],
             duration: duration, utilization: utilization, flops: flops, mfu: mfu, precision: precision?.rawValue,
             formula: formula.joined(separator: "; "))
-        return Report(kind: .estimate, energy: section, carbon: carbon, sci: score, estimate: inputs, notes: notes)
+        return Report(kind: .estimate, energy: section, carbon: carbon, sci: score, estimate: inputs, context: request.context, notes: notes)
     }
 
     /// The FLOPs of a compute-based estimate (`nil` for an hours-based one), and the formula so far.

@@ -3,13 +3,23 @@
 /// Every figure is followed by how it was obtained, so a reader never has to guess whether a number was
 /// measured or estimated.
 public enum ReportSummary {
+    /// `training · model llama-3-8b · task text-generation · team=nlp`, escaped for a terminal.
+    public static func contextLine(_ context: ReportContext) -> String {
+        var parts: [String] = []
+        if let stage = context.stage { parts.append(stage.rawValue) }
+        if let model = context.model { parts.append("model " + TerminalText.escaped(model)) }
+        if let task = context.task { parts.append("task " + TerminalText.escaped(task)) }
+        for (key, value) in context.tags.sorted(by: { $0.key < $1.key }) { parts.append(TerminalText.escaped("\(key)=\(value)")) }
+        return parts.joined(separator: " · ")
+    }
+
     /// Renders the summary as lines of text.
     ///
     /// - Parameter spell: How a note's parameter is named (a CLI gives its flag); the library's name by default.
     public static func render(_ report: Report, naming spell: (String) -> String = { $0 }) -> String {
         var out: [String] = []
         if let run = report.run {
-            let cmd = run.command.joined(separator: " ")
+            let cmd = TerminalText.escaped(run.command.joined(separator: " "))
             let how: String
             switch run.exit.status {
             case .exited: how = "exited with code \(run.exit.code ?? 0)"
@@ -19,6 +29,7 @@ public enum ReportSummary {
         } else if report.kind == .estimate {
             out.append("greenlight: estimate (nothing was run)")
         }
+        if let context = report.context { out.append("  context  " + contextLine(context) + "  [given by the user]") }
         if let p = report.process {
             out.append("  process  CPU \(Format.duration(p.cpuTime)) (user \(Format.duration(p.userCPU)), system \(Format.duration(p.systemCPU))), "
                 + "peak RSS \(Format.bytes(Double(p.peakRSSBytes))), \(p.processesSeen) process(es) seen  [\(p.method.label)]")

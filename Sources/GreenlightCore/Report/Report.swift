@@ -9,7 +9,7 @@ public struct Report: Codable, Sendable, Hashable {
     /// The value of ``schema`` in every Greenlight report.
     public static let schemaName = "greenlight-report"
     /// The schema version this build writes.
-    public static let currentSchemaVersion = "1.3.0"
+    public static let currentSchemaVersion = "1.4.0"
 
     /// What produced the report.
     public enum Kind: String, Codable, Sendable, Hashable {
@@ -53,6 +53,8 @@ public struct Report: Codable, Sendable, Hashable {
     public var compression: CompressionSection?
     /// Privacy findings and guarantees; `nil` unless a privacy command produced the report.
     public var privacy: PrivacySection?
+    /// What the report is about (stage, model, task, tags), as whoever ran the command stated it (schema 1.4).
+    public var context: ReportContext?
     /// Warnings and notes a person should read (defaults used, counters unreadable, child killed).
     public var notes: [Note]
 
@@ -71,6 +73,7 @@ public struct Report: Codable, Sendable, Hashable {
         estimate: EstimateInputs? = nil,
         compression: CompressionSection? = nil,
         privacy: PrivacySection? = nil,
+        context: ReportContext? = nil,
         notes: [Note] = []
     ) {
         self.schema = Self.schemaName
@@ -88,6 +91,7 @@ public struct Report: Codable, Sendable, Hashable {
         self.estimate = estimate
         self.compression = compression
         self.privacy = privacy
+        self.context = context
         self.notes = notes
     }
 }

@@ -24,6 +24,8 @@ public struct MeterConfiguration: Sendable {
     public var embodied: EmbodiedInput?
     /// The functional unit, for SCI's `R`.
     public var functionalUnit: FunctionalUnit?
+    /// What the measured work is (stage, model, task, tags), copied into the report's `context`.
+    public var context: ReportContext?
     /// The powercap sysfs root (tests point it at fixtures).
     public var powercapRoot = "/sys/class/powercap"
     /// The procfs root.

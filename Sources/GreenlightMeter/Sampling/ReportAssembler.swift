@@ -52,7 +52,7 @@ enum ReportAssembler {
             duration: duration, exit: exit, interval: configuration.interval, samples: session.sampleCount)
         return Report(
             kind: .run, host: host, run: run, process: usage, energy: energy, carbon: carbon, sci: sci,
-            notes: dedupe(notes))
+            context: configuration.context, notes: dedupe(notes))
     }
 
     private static func dedupe(_ notes: [Note]) -> [Note] {

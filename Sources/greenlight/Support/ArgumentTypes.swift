@@ -80,3 +80,5 @@ extension TextEncoding: ExpressibleByArgument {
 
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
+
+extension ReportContext.Stage: ExpressibleByArgument {}

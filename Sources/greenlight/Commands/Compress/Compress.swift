@@ -75,6 +75,7 @@ struct CompressCommandOptions: ParsableArguments {
     var strict = false
 
     @OptionGroup var location: LocationOptions
+    @OptionGroup var context: ContextOptions
 
     @Option(help: "Write the JSON report here (atomically).")
     var json: String?

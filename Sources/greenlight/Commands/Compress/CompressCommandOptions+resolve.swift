@@ -13,6 +13,7 @@ extension CompressCommandOptions {
             threads: threads, dryRun: dryRun, measureError: !noError, strict: strict)
         var meter = MeterConfiguration()
         meter.location = try location.resolve()
+        meter.context = try context.resolve(defaultStage: .compression)
         return CompressJob(sourcePath: model, outputPath: output, reportPath: json, options: options, meter: meter)
     }
 }

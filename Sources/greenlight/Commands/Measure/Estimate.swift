@@ -52,6 +52,7 @@ struct EstimateOptions: ParsableArguments {
 
     @OptionGroup var location: LocationOptions
     @OptionGroup var impact: ImpactOptions
+    @OptionGroup var context: ContextOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {

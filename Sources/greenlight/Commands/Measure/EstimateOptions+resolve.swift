@@ -17,6 +17,6 @@ extension EstimateOptions {
         let (pue, embodied, unit) = impact.resolve()
         return EstimateRequest(
             device: device, count: count, work: work, utilization: utilization, mfu: mfu, precision: precision,
-            pue: pue, location: try location.resolve(), embodied: embodied, functionalUnit: unit)
+            pue: pue, location: try location.resolve(), embodied: embodied, functionalUnit: unit, context: try context.resolve())
     }
 }

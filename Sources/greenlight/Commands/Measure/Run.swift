@@ -48,6 +48,7 @@ struct RunOptions: ParsableArguments {
 
     @OptionGroup var location: LocationOptions
     @OptionGroup var impact: ImpactOptions
+    @OptionGroup var context: ContextOptions
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Write one JSON line per sample here.")
