@@ -36,12 +36,18 @@ var targets: [Target] = [
         name: "GreenlightCompress",
         dependencies: ["GreenlightCore", "GreenlightTensors", "GreenlightMeter"]
     ),
+    // Govern: policies as code over reports (`check`), their results in CI formats.
+    .target(
+        name: "GreenlightPolicy",
+        dependencies: ["GreenlightCore", yams],
+        resources: [.copy("Resources")]
+    ),
     // The thin CLI: parses arguments, calls the libraries.
     .executableTarget(
         name: "greenlight",
         dependencies: [
             "GreenlightCore", "GreenlightMeter", "GreenlightPrivacy", "GreenlightTensors", "GreenlightCompress",
-            argumentParser,
+            "GreenlightPolicy", argumentParser,
         ]
     ),
     .executableTarget(
@@ -80,9 +86,13 @@ var targets: [Target] = [
         resources: [.copy("Fixtures")]
     ),
     .testTarget(
+        name: "GreenlightPolicyTests",
+        dependencies: ["GreenlightPolicy", "GreenlightCore", "GreenlightTestSupport"]
+    ),
+    .testTarget(
         name: "GreenlightCLITests",
         // The executable too: commands are parsed and resolved in-process (`Run.parse([...])`).
-        dependencies: ["greenlight", "GreenlightCore", "GreenlightMeter", "GreenlightCompress", "GreenlightPrivacy", "GreenlightTensors", "GreenlightTestSupport", argumentParser]
+        dependencies: ["greenlight", "GreenlightCore", "GreenlightMeter", "GreenlightCompress", "GreenlightPrivacy", "GreenlightTensors", "GreenlightPolicy", "GreenlightTestSupport", argumentParser]
     ),
 ]
 
@@ -132,6 +142,7 @@ let package = Package(
         .library(name: "GreenlightPrivacy", targets: ["GreenlightPrivacy"]),
         .library(name: "GreenlightTensors", targets: ["GreenlightTensors"]),
         .library(name: "GreenlightCompress", targets: ["GreenlightCompress"]),
+        .library(name: "GreenlightPolicy", targets: ["GreenlightPolicy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,15 +1,21 @@
 /// "Did you mean …?" for names the user typed: countries, regions, cloud regions, devices, precisions.
-enum Suggestions {
+package enum Suggestions {
     /// A thing the user may have meant.
-    struct Candidate {
+    package struct Candidate {
         /// What the suggestion shows, e.g. `DEU (Germany)`.
-        var label: String
+        package var label: String
         /// The strings compared with the input: codes, names, aliases.
-        var names: [String]
+        package var names: [String]
+
+        /// A candidate.
+        package init(label: String, names: [String]) {
+            self.label = label
+            self.names = names
+        }
     }
 
     /// Up to `limit` labels, closest first: prefix matches of the input, then small edit distances.
-    static func closest(to input: String, in candidates: [Candidate], limit: Int = 3) -> [String] {
+    package static func closest(to input: String, in candidates: [Candidate], limit: Int = 3) -> [String] {
         let q = fold(input)
         guard !q.isEmpty else { return [] }
         let threshold = max(1, min(3, q.count / 2))
@@ -33,7 +39,7 @@ enum Suggestions {
     }
 
     /// ` Did you mean A, B or C?` — empty when there is nothing to suggest.
-    static func didYouMean(_ labels: [String]) -> String {
+    package static func didYouMean(_ labels: [String]) -> String {
         guard let last = labels.last else { return "" }
         if labels.count == 1 { return " Did you mean \(last)?" }
         return " Did you mean \(labels.dropLast().joined(separator: ", ")) or \(last)?"

@@ -72,7 +72,7 @@ public struct EnergySection: Codable, Sendable, Hashable {
 }
 
 /// The kind of hardware an energy figure belongs to.
-public enum ComponentKind: String, Codable, Sendable, Hashable {
+public enum ComponentKind: String, Codable, Sendable, Hashable, CaseIterable {
     /// A CPU package (RAPL `package-N`, or the estimated CPU).
     case cpu
     /// DRAM as RAPL measures it.

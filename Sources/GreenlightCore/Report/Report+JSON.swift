@@ -43,7 +43,8 @@ extension Report {
         do {
             header = try JSONDecoder().decode(Header.self, from: data)
         } catch {
-            throw GreenlightError.invalidInput("not a JSON object: \(error.localizedDescription)")
+            throw GreenlightError.invalidInput("not a JSON object: \(syntaxProblem(in: data) ?? error.localizedDescription)",
+                                               location: syntaxLocation(in: data))
         }
         guard header.schema == schemaName else {
             throw GreenlightError.invalidInput("not a Greenlight report (\"schema\" is \(header.schema.map { "\"\($0)\"" } ?? "missing"), expected \"\(schemaName)\")")
@@ -54,9 +55,56 @@ extension Report {
         }
         do {
             return try makeDecoder().decode(Report.self, from: data)
+        } catch let error as DecodingError {
+            throw GreenlightError.invalidInput("malformed Greenlight report: \(describe(error))", location: location(of: error))
         } catch {
             throw GreenlightError.invalidInput("malformed Greenlight report: \(error)")
         }
+    }
+
+    /// The field a decoding error is at, as a dotted path (`energy.components[2].joules`).
+    private static func location(of error: DecodingError) -> GreenlightError.Location? {
+        let path: [any CodingKey]
+        switch error {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): path = c.codingPath
+        case .keyNotFound(let key, let c): path = c.codingPath + [key]
+        @unknown default: return nil
+        }
+        guard !path.isEmpty else { return nil }
+        let field = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }
+        return GreenlightError.Location(field: String(field))
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(let type, let c): "expected \(type): \(c.debugDescription)"
+        case .valueNotFound(let type, let c): "a \(type) is missing: \(c.debugDescription)"
+        case .keyNotFound(let key, _): "the key \"\(key.stringValue)\" is missing"
+        case .dataCorrupted(let c): c.debugDescription
+        @unknown default: "\(error)"
+        }
+    }
+
+    /// The JSON syntax error's words, from the system parser.
+    private static func syntaxProblem(in data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            return (error as NSError).userInfo["NSDebugDescription"] as? String
+        }
+    }
+
+    /// The line and column of a JSON syntax error, from the character offset the system parser gives.
+    static func syntaxLocation(in data: Data) -> GreenlightError.Location? {
+        guard let problem = syntaxProblem(in: data), let range = problem.range(of: "character ") else { return nil }
+        let digits = problem[range.upperBound...].prefix { $0.isNumber }
+        guard let offset = Int(digits) else { return nil }
+        var line = 1, column = 1
+        for byte in data.prefix(offset) {
+            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return GreenlightError.Location(line: line, column: column)
     }
 }
 

@@ -18,16 +18,20 @@ public struct ReportContext: Codable, Sendable, Hashable {
     public var task: String?
     /// Free `key: value` tags (`team: nlp`); keys are ``tagKeyCharacters`` only.
     public var tags: [String: String]
+    /// The work's floating-point operations as the user states them (a training framework's count), for a
+    /// measured run; an estimate has its own (`estimate.flops`).
+    public var flops: Double?
 
     /// A context; every part is optional.
-    public init(stage: Stage? = nil, model: String? = nil, task: String? = nil, tags: [String: String] = [:]) {
+    public init(stage: Stage? = nil, model: String? = nil, task: String? = nil, tags: [String: String] = [:], flops: Double? = nil) {
+        self.flops = flops
         self.stage = stage
         self.model = model
         self.task = task
         self.tags = tags
     }
 
-    enum CodingKeys: String, CodingKey { case stage, model, task, tags }
+    enum CodingKeys: String, CodingKey { case stage, model, task, tags, flops }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -35,10 +39,11 @@ public struct ReportContext: Codable, Sendable, Hashable {
         model = try c.decodeIfPresent(String.self, forKey: .model)
         task = try c.decodeIfPresent(String.self, forKey: .task)
         tags = try c.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
+        flops = try c.decodeIfPresent(Double.self, forKey: .flops)
     }
 
     /// Whether nothing was stated.
-    public var isEmpty: Bool { stage == nil && model == nil && task == nil && tags.isEmpty }
+    public var isEmpty: Bool { stage == nil && model == nil && task == nil && tags.isEmpty && flops == nil }
 
     /// The characters a tag key may have: letters, digits, `_`, `-` and `.` (so a policy can name it as
     /// `context.tags.KEY`).
@@ -54,8 +59,12 @@ public struct ReportContext: Codable, Sendable, Hashable {
     /// A context from `KEY=VALUE` tag texts and the other parts, checked.
     ///
     /// - Throws: ``GreenlightError`` (invalid argument, parameter `tags`, `model` or `task`) for a tag without
-    ///   `=`, a key that is not ``tagKeyCharacters``, a key given twice, or an empty or over-long name.
-    public static func checked(stage: Stage?, model: String?, task: String?, tags tagTexts: [String]) throws -> ReportContext? {
+    ///   `=`, a key that is not ``tagKeyCharacters``, a key given twice, or an empty or over-long name; parameter
+    ///   `flops` for FLOPs that are not a positive finite number.
+    public static func checked(stage: Stage?, model: String?, task: String?, tags tagTexts: [String], flops: Double? = nil) throws -> ReportContext? {
+        if let flops, !(flops.isFinite && flops > 0 && flops < 1e40) {
+            throw GreenlightError.invalidArgument("the FLOPs must be a positive number below 1e40, got \(flops)", parameter: "flops")
+        }
         var tags: [String: String] = [:]
         for text in tagTexts {
             guard let eq = text.firstIndex(of: "=") else {
@@ -80,7 +89,7 @@ public struct ReportContext: Codable, Sendable, Hashable {
                 throw GreenlightError.invalidArgument("\(name) must be 1 to 256 bytes", parameter: name)
             }
         }
-        let context = ReportContext(stage: stage, model: model, task: task, tags: tags)
+        let context = ReportContext(stage: stage, model: model, task: task, tags: tags, flops: flops)
         return context.isEmpty ? nil : context
     }
 }

@@ -46,7 +46,7 @@ public enum InputFile {
 
     /// The error for a file that could not be read: a missing or inaccessible file is "not found", the rest I/O.
     public static func failure(_ path: String, what: String, errno code: Int32, summary: String? = nil) -> GreenlightError {
-        let text = summary ?? "cannot read \(what.isEmpty ? "" : what + " ")\(path)"
+        let text = summary ?? "cannot read \(what.isEmpty ? "" : what + " ")\(TerminalText.escaped(path))"
         let cause = SystemError(errno: code)
         let location = GreenlightError.Location(path: path)
         return code == ENOENT || code == EACCES || code == EISDIR || code == ENOTDIR

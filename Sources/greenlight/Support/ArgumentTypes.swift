@@ -4,6 +4,7 @@ public import GreenlightCore
 import GreenlightMeter
 public import GreenlightTensors
 public import GreenlightPrivacy
+public import GreenlightPolicy
 
 // Options with a fixed set of values are typed: the parser refuses anything else (exit 64), `--help` lists
 // the choices and shell completion offers them.
@@ -82,3 +83,5 @@ extension TextEncoding: ExpressibleByArgument {
 }
 
 extension ReportContext.Stage: ExpressibleByArgument {}
+
+extension CheckFormat: ExpressibleByArgument {}

@@ -95,7 +95,7 @@ enum FlagNames {
         "epsilonBudget": "--budget", "deltaBudget": "--delta-budget", "ledger": "--ledger", "ttl": "--ttl",
         "workFactor": "--work-factor", "timeline": "--timeline", "sample": "--sample", "bounds": "--lower/--upper",
         "location": "--country/--region, --cloud or --intensity", "waitForTree": "--wait-tree", "keep": "--keep", "pseudonymize": "--pseudonymize",
-        "tags": "--tag", "model": "--model", "task": "--task",
+        "tags": "--tag", "model": "--model", "task": "--task", "policies": "--policy", "reports": "REPORT",
     ]
 
     /// `--flag` for a parameter; an unknown name is shown as `--name` (and a test keeps the table complete).

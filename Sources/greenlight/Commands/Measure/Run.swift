@@ -51,6 +51,9 @@ struct RunOptions: ParsableArguments {
     @OptionGroup var context: ContextOptions
     @OptionGroup var output: OutputOptions
 
+    @Option(help: "The run's floating-point operations, as the training framework counts them (stated in the report's context).")
+    var flops: Double?
+
     @Option(help: "Write one JSON line per sample here.")
     var timeline: String?
 
@@ -65,5 +68,6 @@ struct RunOptions: ParsableArguments {
         try RAPLChoice.check(rapl, dram: raplDRAM, psys: raplPsys)
         try checkRange("--interval", interval, MeterConfiguration.intervalRange, unit: "s")
         if let cpuTDP { try checkRange("--cpu-tdp", cpuTDP, CPUPowerModel.tdpRange, unit: "W") }
+        if let flops { try checkRange("--flops", flops, 1...1e40, unit: "FLOP") }
     }
 }

@@ -12,7 +12,7 @@ extension RunOptions {
         config.cpuTDP = cpuTDP.map { Power(watts: $0) }
         config.location = try location.resolve()
         (config.pue, config.embodied, config.functionalUnit) = impact.resolve()
-        config.context = try context.resolve()
+        config.context = try context.resolve(flops: flops)
         return MeasureJob(command: command, configuration: config, outputs: output.resolve(), timelinePath: timeline, waitForTree: waitTree)
     }
 }
