@@ -114,6 +114,7 @@ if Context.environment["GREENLIGHT_FUZZ"] == "1" {
         ("FuzzHierarchyYAML", ["GreenlightPrivacy"]),
         ("FuzzReport", ["GreenlightCore"]),
         ("FuzzProcStat", ["GreenlightMeter"]),
+        ("FuzzPolicy", ["GreenlightPolicy", "GreenlightCore"]),
     ]
     for fuzz in fuzzTargets {
         targets.append(.executableTarget(

@@ -36,6 +36,7 @@ TARGETS=(
   "anonymize-config  FuzzAnonymizeConfig  4096   Tests/*/Fixtures/*.yaml"
   "hierarchy-yaml    FuzzHierarchyYAML    4096   Tests/*/Fixtures/*.yaml"
   "report            FuzzReport           16384  Tests/*/Fixtures/*report*.json"
+  "policy            FuzzPolicy           4096   Sources/GreenlightPolicy/Resources/Packs/*.yaml"
   "proc-stat         FuzzProcStat         2048   Tests/GreenlightMeterTests/Fixtures/proc/stat/* Tests/GreenlightMeterTests/Fixtures/proc/host/* Tests/GreenlightMeterTests/Fixtures/proc/tree/*/stat Tests/GreenlightMeterTests/Fixtures/proc/tree/*/task/*/children"
 )
 

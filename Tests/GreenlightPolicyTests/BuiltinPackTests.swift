@@ -1,6 +1,7 @@
 import Foundation
 import GreenlightCore
 import GreenlightPolicy
+import GreenlightTestSupport
 import Testing
 
 @Suite("built-in packs on a passing and a failing report")
@@ -69,5 +70,24 @@ struct BuiltinPackTests {
         let planned = try Self.outcomes("eu-ai-act-gpai", estimate)
         #expect(planned["annex-xi-training-compute"] == .pass && planned["gpai-scope"] == .warn && planned["gpai-systemic-risk"] == .pass)
         #expect(try Self.outcomes("eu-ai-act-gpai", PolicyFixtures.run(stage: .inference)).values.allSatisfy { $0 == .skip })
+    }
+}
+
+@Suite("docs/POLICY.md is true to the code")
+struct PolicyDocsTests {
+    @Test func theMetricTablesAreTheCatalogue() throws {
+        let docs = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("docs/POLICY.md"), encoding: .utf8)
+        let tables = MetricListing.markdown()
+        #expect(docs.hasSuffix(tables), "regenerate the end of docs/POLICY.md from MetricListing.markdown():\n\(tables)")
+    }
+
+    @Test func everyBuiltinRuleIsDocumented() throws {
+        let docs = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("docs/POLICY.md"), encoding: .utf8)
+        for pack in PolicyLoader.builtinPacks {
+            #expect(docs.contains("`builtin:\(pack)`"), "\(pack)")
+            for rule in try PolicyLoader().load("builtin:\(pack)").rules {
+                #expect(docs.contains("| `\(rule.id)` |"), "\(rule.id)")
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ public struct PolicyLoader: Sendable {
         }
         let data = try InputFile.contents(spec, what: "the policy")
         guard let text = String(data: data, encoding: .utf8) else {
-            throw GreenlightError.invalidInput("the policy is not UTF-8 text", location: .init(path: spec))
+            throw positionedError("the policy is not UTF-8 text", location: .init(path: spec))
         }
         return try parse(text, source: spec)
     }
@@ -47,7 +47,7 @@ public struct PolicyLoader: Sendable {
         for policy in policies {
             for rule in policy.rules {
                 if let first = owner[rule.id] {
-                    throw GreenlightError.invalidInput(
+                    throw positionedError(
                         "rule id \(rule.id) is also at \(TerminalText.escaped(first.source)):\(first.line); give each rule its own id",
                         location: .init(path: rule.position.source, line: rule.position.line, column: rule.position.column, field: "id"))
                 }
@@ -57,7 +57,7 @@ public struct PolicyLoader: Sendable {
         for policy in policies {
             for exception in policy.exceptions where owner[exception.rule] == nil {
                 let hint = Suggestions.didYouMean(Suggestions.closest(to: exception.rule, in: owner.keys.sorted().map { .init(label: $0, names: [$0]) }))
-                throw GreenlightError.invalidInput(
+                throw positionedError(
                     "the exception names rule \(TerminalText.escaped(exception.rule)), which no policy given has.\(hint)",
                     location: .init(path: exception.position.source, line: exception.position.line, column: exception.position.column, field: "rule"))
             }
@@ -73,7 +73,7 @@ public struct PolicyLoader: Sendable {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
-                throw GreenlightError.invalidInput("the policy is empty; it needs rules:", location: .init(path: source, line: 1, column: 1))
+                throw positionedError("the policy is empty; it needs rules:", location: .init(path: source, line: 1, column: 1))
             }
             root = node
         } catch let error as GreenlightError {
@@ -105,7 +105,7 @@ public struct PolicyLoader: Sendable {
         var seen: [String: Int] = [:]
         for rule in rules {
             if let line = seen[rule.id] {
-                throw GreenlightError.invalidInput("rule id \(rule.id) is also used on line \(line); give each rule its own id",
+                throw positionedError("rule id \(rule.id) is also used on line \(line); give each rule its own id",
                                                    location: .init(path: source, line: rule.position.line, column: rule.position.column, field: "id"))
             }
             seen[rule.id] = rule.position.line
@@ -124,13 +124,13 @@ private struct NodeReader {
     }
 
     func fail(_ node: Node?, _ message: String, field: String? = nil) -> GreenlightError {
-        GreenlightError.invalidInput(message, location: location(node, field: field))
+        positionedError(message, location: location(node, field: field))
     }
 
     func yamlError(_ error: YamlError) -> GreenlightError {
         func at(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> GreenlightError {
             let what = context.map { "\($0.text): " } ?? ""
-            return GreenlightError.invalidInput("not valid YAML: \(what)\(problem)",
+            return positionedError("not valid YAML: \(what)\(problem)",
                                                 location: .init(path: source, line: mark.line, column: mark.column))
         }
         switch error {
@@ -138,12 +138,12 @@ private struct NodeReader {
              .composer(let context, let problem, let mark, _):
             return at(mark, problem, context)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return GreenlightError.invalidInput("the key \(duplicates.joined(separator: ", ")) is given twice in one mapping",
+            return positionedError("the key \(duplicates.joined(separator: ", ")) is given twice in one mapping",
                                                 location: .init(path: source, line: context.mark.line, column: context.mark.column))
         case .reader(let problem, _, _, _):
-            return GreenlightError.invalidInput("not valid YAML: \(problem)", location: .init(path: source))
+            return positionedError("not valid YAML: \(problem)", location: .init(path: source))
         default:
-            return GreenlightError.invalidInput("not valid YAML: \(error)", location: .init(path: source))
+            return positionedError("not valid YAML: \(error)", location: .init(path: source))
         }
     }
 
@@ -215,7 +215,7 @@ private struct NodeReader {
                 // The parser counts columns within the string; the file's column is the scalar's plus that.
                 let quote = scalar.style == .singleQuoted || scalar.style == .doubleQuoted ? 1 : 0
                 let column = (node.mark?.column ?? 1) + quote + (error.location?.column ?? 1) - 1
-                throw GreenlightError.invalidInput(
+                throw positionedError(
                     "assert: \(error.summary)",
                     location: .init(path: source, line: node.mark?.line, column: column, field: "assert"))
             }
@@ -309,4 +309,14 @@ private struct NodeReader {
         guard components.isValidDate(in: calendar), let date = calendar.date(from: components) else { return nil }
         return calendar.date(byAdding: .day, value: 1, to: date)
     }
+}
+
+/// An invalid-input error whose message starts with its place, as compilers write it: `policy.yaml:3:27: …`.
+func positionedError(_ message: String, location: GreenlightError.Location) -> GreenlightError {
+    var place = location.path.map { TerminalText.escaped($0) } ?? ""
+    if let line = location.line {
+        place += ":\(line)"
+        if let column = location.column { place += ":\(column)" }
+    }
+    return GreenlightError.invalidInput(place.isEmpty ? message : "\(place): \(message)", location: location)
 }

@@ -85,8 +85,8 @@ public struct CheckJob: Sendable {
         } catch let error as GreenlightError {
             var location = error.location ?? GreenlightError.Location()
             location.path = path
-            throw GreenlightError(error.code, error.summary, cause: error.cause, location: location, parameter: error.parameter,
-                                  remedy: error.remedy)
+            let field = location.field.map { "\(TerminalText.escaped($0)): " } ?? ""
+            throw positionedError(field + error.summary, location: location)
         }
     }
 }

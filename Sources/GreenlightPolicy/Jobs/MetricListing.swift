@@ -28,6 +28,27 @@ public enum MetricListing {
         return String(decoding: try Report.makeEncoder().encode(entries), as: UTF8.self) + "\n"
     }
 
+    /// Markdown tables, one per group (`energy`, `privacy.kanon`, …), as docs/POLICY.md holds them.
+    public static func markdown(_ catalogue: MetricCatalogue = .standard) -> String {
+        var groups: [(name: String, metrics: [ReportMetric])] = []
+        for metric in catalogue.metrics {
+            let parts = metric.name.split(separator: ".")
+            let group = parts.first == "privacy" ? parts.prefix(2).joined(separator: ".") : String(parts.first ?? "")
+            if let i = groups.firstIndex(where: { $0.name == group }) { groups[i].metrics.append(metric) } else { groups.append((group, [metric])) }
+        }
+        var out = ""
+        for group in groups {
+            out += "\n### `\(group.name)`\n\n| metric | unit | reports | meaning |\n|---|---|---|---|\n"
+            for m in group.metrics {
+                let unit = m.dimension == .ratio ? "ratio or %" : m.dimension == .flops ? "FLOP" : unit(m.dimension)
+                let combine = m.combination == .same ? "" : " (`--combine`: \(m.combination.rawValue))"
+                out += "| `\(m.name)` | \(unit) | \(m.kinds.map(\.rawValue).joined(separator: ", ")) | "
+                    + m.meaning.replacingOccurrences(of: "|", with: "\\|") + combine + " |\n"
+            }
+        }
+        return out
+    }
+
     /// The unit column: the base unit, or what the values are.
     static func unit(_ d: MetricDimension) -> String {
         switch d {
