@@ -1,5 +1,6 @@
 import Foundation
 import GreenlightCore
+import GreenlightTestSupport
 import Testing
 
 @Suite("the report's context: stage, model, task, tags")
@@ -52,5 +53,22 @@ struct ReportContextTests {
         let summary = ReportSummary.render(report)
         #expect(summary.contains("context  training · model gpt\\x1B[31m · team=nlp  [given by the user]"))
         #expect(!summary.contains("\u{1B}"))
+    }
+}
+
+@Suite("a malformed report names where it is malformed")
+struct ReportDecodeLocationTests {
+    @Test func aSyntaxErrorHasItsLineAndColumn() {
+        let text = "{\n  \"schema\": \"greenlight-report\",\n  \"kind\": [1,,2]\n}\n"
+        let error = expectCode(.invalidInput) { try Report.decode(from: Data(text.utf8)) }
+        #expect(error?.location?.line == 3, "\(error?.message ?? "")")
+        #expect(error?.location?.column == 14, "\(error?.message ?? "")")
+    }
+
+    @Test func aTypeErrorHasItsField() throws {
+        var object = try #require(try JSONSerialization.jsonObject(with: Report(kind: .run).jsonData()) as? [String: Any])
+        object["context"] = ["tags": ["team": 7]]
+        let error = expectCode(.invalidInput) { try Report.decode(from: JSONSerialization.data(withJSONObject: object)) }
+        #expect(error?.location?.field == "context.tags.team", "\(error?.message ?? "")")
     }
 }
