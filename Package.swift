@@ -42,12 +42,18 @@ var targets: [Target] = [
         dependencies: ["GreenlightCore", yams],
         resources: [.copy("Resources")]
     ),
+    // Govern: the standard reports (BoAmps, SCI disclosure, EU AI Act Annex XI sheet, energy label, HTML).
+    .target(
+        name: "GreenlightStandards",
+        dependencies: ["GreenlightCore", "GreenlightPolicy", yams],
+        resources: [.copy("Resources")]
+    ),
     // The thin CLI: parses arguments, calls the libraries.
     .executableTarget(
         name: "greenlight",
         dependencies: [
             "GreenlightCore", "GreenlightMeter", "GreenlightPrivacy", "GreenlightTensors", "GreenlightCompress",
-            "GreenlightPolicy", argumentParser,
+            "GreenlightPolicy", "GreenlightStandards", argumentParser,
         ]
     ),
     .executableTarget(
@@ -90,9 +96,13 @@ var targets: [Target] = [
         dependencies: ["GreenlightPolicy", "GreenlightCore", "GreenlightTestSupport"]
     ),
     .testTarget(
+        name: "GreenlightStandardsTests",
+        dependencies: ["GreenlightStandards", "GreenlightPolicy", "GreenlightCore", "GreenlightTestSupport"]
+    ),
+    .testTarget(
         name: "GreenlightCLITests",
         // The executable too: commands are parsed and resolved in-process (`Run.parse([...])`).
-        dependencies: ["greenlight", "GreenlightCore", "GreenlightMeter", "GreenlightCompress", "GreenlightPrivacy", "GreenlightTensors", "GreenlightPolicy", "GreenlightTestSupport", argumentParser]
+        dependencies: ["greenlight", "GreenlightCore", "GreenlightMeter", "GreenlightCompress", "GreenlightPrivacy", "GreenlightTensors", "GreenlightPolicy", "GreenlightStandards", "GreenlightTestSupport", argumentParser]
     ),
 ]
 
@@ -144,6 +154,7 @@ let package = Package(
         .library(name: "GreenlightTensors", targets: ["GreenlightTensors"]),
         .library(name: "GreenlightCompress", targets: ["GreenlightCompress"]),
         .library(name: "GreenlightPolicy", targets: ["GreenlightPolicy"]),
+        .library(name: "GreenlightStandards", targets: ["GreenlightStandards"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
