@@ -121,6 +121,20 @@ public struct ReportMetadata: Codable, Sendable, Hashable {
         public var powerSource: String?
     }
 
+    /// What an SCI disclosure states beyond the report: why this functional unit, and the boundary in words.
+    public struct SCI: Codable, Sendable, Hashable {
+        /// Why R is the unit the software scales by.
+        public var rationale: String?
+        /// What the software boundary includes and excludes, in words.
+        public var boundary: String?
+
+        /// An SCI statement.
+        public init(rationale: String? = nil, boundary: String? = nil) {
+            self.rationale = rationale
+            self.boundary = boundary
+        }
+    }
+
     public var publisher: Publisher?
     /// The licence the report is shared under (`CC-BY-4.0`).
     public var licensing: String?
@@ -133,6 +147,8 @@ public struct ReportMetadata: Codable, Sendable, Hashable {
     public var environment: Environment?
     /// BoAmps' overall quality of the information: `high`, `medium` or `low`.
     public var quality: String?
+    /// The SCI disclosure's statements.
+    public var sci: SCI?
     /// Further quality figures a model card reports (`accuracy: 0.91`), shown beside energy.
     public var metrics: [String: Double]?
 
@@ -151,7 +167,9 @@ public struct ReportMetadata: Codable, Sendable, Hashable {
 
     /// The keys each part may have: anything else is a mistake (a typo would otherwise be silently lost).
     static let allowedKeys: [String: Set<String>] = [
-        "": ["publisher", "licensing", "reportStatus", "infrastructure", "task", "algorithms", "dataset", "environment", "quality", "metrics"],
+        "": ["publisher", "licensing", "reportStatus", "infrastructure", "task", "algorithms", "dataset", "environment", "quality", "metrics",
+             "sci"],
+        "sci": ["rationale", "boundary"],
         "publisher": ["name", "division", "projectName", "confidentialityLevel", "publicKey"],
         "infrastructure": ["infraType", "cloudProvider", "cloudInstance", "cloudService"],
         "task": ["taskFamily", "taskDescription", "nbRequest", "measuredAccuracy", "estimatedAccuracy"],
@@ -214,7 +232,7 @@ public struct ReportMetadata: Codable, Sendable, Hashable {
     var source: String?
 
     enum CodingKeys: String, CodingKey {
-        case publisher, licensing, reportStatus, infrastructure, task, algorithms, dataset, environment, quality, metrics
+        case publisher, licensing, reportStatus, infrastructure, task, algorithms, dataset, environment, quality, metrics, sci
     }
 
     private static func checkKeys(_ node: Node, part: String, source: String) throws {
