@@ -96,6 +96,7 @@ enum FlagNames {
         "workFactor": "--work-factor", "timeline": "--timeline", "sample": "--sample", "bounds": "--lower/--upper",
         "location": "--country/--region, --cloud or --intensity", "waitForTree": "--wait-tree", "keep": "--keep", "pseudonymize": "--pseudonymize",
         "tags": "--tag", "model": "--model", "task": "--task", "policies": "--policy", "reports": "REPORT",
+        "stage": "--stage", "meta": "--meta", "scale": "--scale", "scaleTask": "--scale-task",
     ]
 
     /// `--flag` for a parameter; an unknown name is shown as `--name` (and a test keeps the table complete).
