@@ -13,7 +13,7 @@ struct Greenlight: ParsableCommand {
         commandName: "greenlight",
         abstract: "Measure, reduce and govern the energy and carbon of AI workloads.",
         version: GreenlightVersion.string,
-        subcommands: [Run.self, Estimate.self, Hardware.self, Compress.self, Inspect.self, Privacy.self, Check.self]
+        subcommands: [Run.self, Estimate.self, Hardware.self, Compress.self, Inspect.self, Privacy.self, Check.self, ReportCommand.self]
     )
 
     /// ArgumentParser's `main`, with the standard streams made safe first and what was printed checked last:

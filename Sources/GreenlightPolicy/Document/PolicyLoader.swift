@@ -11,24 +11,33 @@ public struct PolicyLoader: Sendable {
     /// The metrics assertions may name.
     public let catalogue: MetricCatalogue
 
-    /// A loader for `catalogue`'s metrics.
-    public init(catalogue: MetricCatalogue = .standard) {
+    /// Packs other modules add (name → YAML), beside this module's own; their rules may name the metrics
+    /// those modules add to ``catalogue``.
+    public let packs: [String: String]
+
+    /// A loader for `catalogue`'s metrics, with `packs` beside the built-in ones.
+    public init(catalogue: MetricCatalogue = .standard, packs: [String: String] = [:]) {
         self.catalogue = catalogue
+        self.packs = packs
     }
 
-    /// The names of the built-in packs.
+    /// The names of this module's built-in packs.
     public static var builtinPacks: [String] { ["eu-ai-act-gpai", "sci", "sci-ai"] }
+
+    /// Every pack `builtin:NAME` can name: this module's and the ones given.
+    public var packNames: [String] { Array(Set(Self.builtinPacks).union(packs.keys)).sorted() }
 
     /// Loads `spec`: a file path, or `builtin:NAME`.
     public func load(_ spec: String) throws -> Policy {
         if spec.hasPrefix("builtin:") {
             let name = String(spec.dropFirst("builtin:".count))
+            if let text = packs[name] { return try parse(text, source: spec) }
             guard Self.builtinPacks.contains(name),
                   let url = Bundle.module.url(forResource: name, withExtension: "yaml", subdirectory: "Resources/Packs")
                     ?? Bundle.module.url(forResource: name, withExtension: "yaml")
             else {
-                let hint = Suggestions.didYouMean(Suggestions.closest(to: name, in: Self.builtinPacks.map { .init(label: "builtin:\($0)", names: [$0]) }))
-                throw GreenlightError.notFound("no built-in policy pack \(TerminalText.escaped(name)); packs: \(Self.builtinPacks.map { "builtin:\($0)" }.joined(separator: ", ")).\(hint)")
+                let hint = Suggestions.didYouMean(Suggestions.closest(to: name, in: packNames.map { .init(label: "builtin:\($0)", names: [$0]) }))
+                throw GreenlightError.notFound("no built-in policy pack \(TerminalText.escaped(name)); packs: \(packNames.map { "builtin:\($0)" }.joined(separator: ", ")).\(hint)")
             }
             let text = try String(contentsOf: url, encoding: .utf8)
             return try parse(text, source: spec)

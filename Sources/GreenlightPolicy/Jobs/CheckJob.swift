@@ -24,11 +24,14 @@ public struct CheckJob: Sendable {
     public var now: Date
     /// The metrics assertions may name.
     public var catalogue: MetricCatalogue
+    /// Packs other modules add (name → YAML), named `builtin:NAME` like the built-in ones.
+    public var packs: [String: String]
 
     /// A job.
     public init(policies: [String], reports: [String], combine: Bool = false, format: CheckFormat = .text,
                 outputPath: String? = nil, failOnWarn: Bool = false, color: Bool = false, now: Date = Date(),
-                catalogue: MetricCatalogue = .standard) {
+                catalogue: MetricCatalogue = .standard, packs: [String: String] = [:]) {
+        self.packs = packs
         self.policies = policies
         self.reports = reports
         self.combine = combine
@@ -62,7 +65,7 @@ public struct CheckJob: Sendable {
             throw GreenlightError.invalidArgument("give the report(s) to check", parameter: "reports")
         }
         if let outputPath { try OutputTarget.check(outputPath, notSameAs: policies.filter { !$0.hasPrefix("builtin:") } + reports) }
-        let loaded = try PolicyLoader(catalogue: catalogue).loadAll(policies)
+        let loaded = try PolicyLoader(catalogue: catalogue, packs: packs).loadAll(policies)
         let decoded = try reports.map { path in (name: path, report: try Self.readReport(path)) }
         let subjects = combine ? [CheckSubject(combining: decoded)] : decoded.map { CheckSubject(name: $0.name, report: $0.report) }
         let evaluator = PolicyEvaluator(policies: loaded, now: now)

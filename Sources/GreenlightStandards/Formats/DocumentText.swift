@@ -16,12 +16,13 @@ enum DocumentText {
         return String(format: "%.\(digits - 1)e", x)
     }
 
-    /// `s` safe inside Markdown text and table cells: controls escaped, then the characters Markdown (and the
-    /// HTML it may embed) would interpret are backslash-escaped, so a model name cannot become a link or a column.
+    /// `s` safe inside Markdown text and table cells: controls escaped, then the characters that would start
+    /// emphasis, code, a link, HTML or a new column are backslash-escaped (and a leading `#`, `+` or `-`), so a
+    /// model name cannot become a link, markup or a column.
     static func markdown(_ s: String) -> String {
         var out = ""
         for c in TerminalText.escaped(s) {
-            if "\\`*_{}[]()<>#+!|~".contains(c) { out.append("\\") }
+            if "\\`*_[]<>|~".contains(c) || (out.isEmpty && "#+-".contains(c)) { out.append("\\") }
             out.append(c)
         }
         return out

@@ -5,6 +5,7 @@ import GreenlightMeter
 public import GreenlightTensors
 public import GreenlightPrivacy
 public import GreenlightPolicy
+public import GreenlightStandards
 
 // Options with a fixed set of values are typed: the parser refuses anything else (exit 64), `--help` lists
 // the choices and shell completion offers them.
@@ -85,3 +86,4 @@ extension TextEncoding: ExpressibleByArgument {
 extension ReportContext.Stage: ExpressibleByArgument {}
 
 extension CheckFormat: ExpressibleByArgument {}
+extension StandardFormat: ExpressibleByArgument {}

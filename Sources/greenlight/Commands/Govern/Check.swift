@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GreenlightCore
 import GreenlightPolicy
+import GreenlightStandards
 
 struct Check: GreenlightCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,7 @@ struct Check: GreenlightCommand {
         discussion: """
             A policy is YAML (docs/POLICY.md): rules with an assertion over report metrics (energy.total <= 5 kWh), \
             a selector (when: {stage: training}), a severity and an action (enforce or warn), and exceptions with an \
-            owner and an expiry date. Built-in packs: builtin:sci, builtin:sci-ai, builtin:eu-ai-act-gpai.
+            owner and an expiry date. Built-in packs: builtin:sci, builtin:sci-ai, builtin:eu-ai-act-gpai, builtin:energy-label.
             Exit status, as conftest's: 0 no failure; 1 a failure (an enforced rule breached, or one that cannot be \
             evaluated); with --fail-on-warn, 2 a failure and 1 warnings only. 3: a policy or report that cannot be \
             read or is malformed (file, line and column are named). 64: bad flags.
@@ -23,7 +24,7 @@ struct Check: GreenlightCommand {
 
     func run() throws {
         if options.listMetrics {
-            try writeOut(options.format == .json ? try MetricListing.json() : MetricListing.text())
+            try writeOut(options.format == .json ? try MetricListing.json(StandardsPolicies.catalogue) : MetricListing.text(StandardsPolicies.catalogue))
             return
         }
         let outcome = try options.resolve().run()

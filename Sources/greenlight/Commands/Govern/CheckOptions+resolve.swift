@@ -1,6 +1,7 @@
 import Foundation
 import GreenlightCore
 import GreenlightPolicy
+import GreenlightStandards
 
 #if canImport(Glibc)
 import Glibc
@@ -11,6 +12,7 @@ extension CheckOptions {
     func resolve(environment: [String: String] = ProcessInfo.processInfo.environment, stdoutIsTerminal: Bool = isatty(1) == 1) -> CheckJob {
         let color = !noColor && stdoutIsTerminal && output == nil && (environment["NO_COLOR"] ?? "").isEmpty
         return CheckJob(policies: policies, reports: reports, combine: combine, format: format, outputPath: output,
-                        failOnWarn: failOnWarn, color: color)
+                        failOnWarn: failOnWarn, color: color,
+                        catalogue: StandardsPolicies.catalogue, packs: StandardsPolicies.packs)
     }
 }
