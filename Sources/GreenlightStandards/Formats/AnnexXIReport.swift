@@ -26,6 +26,10 @@ public struct AnnexXIReport: Sendable, Hashable {
         public var energyBasis: String
         /// Whether the FLOP count was stated for a run or computed by an estimate.
         public var flopsBasis: String
+        /// How each energy component was obtained (`gpu: measured:nvml-energy`), and the PUE with its source.
+        public var energyMethods: [String]
+        /// Whether it was planned (`greenlight estimate`) rather than run.
+        public var planned: Bool
         /// Whether it counts towards training compute.
         public var countsAsTraining: Bool { stage == .training || stage == .fineTuning }
     }
@@ -85,7 +89,11 @@ public struct AnnexXIReport: Sendable, Hashable {
             let duration = report.run?.duration ?? report.estimate?.duration ?? report.compression?.duration ?? .zero
             parts.append(Part(name: name, stage: stage, duration: duration, flops: flops, energy: energy.processFacilityEnergy,
                               energyBasis: measured ? "measured" : "estimated",
-                              flopsBasis: report.context?.flops != nil ? "stated" : "estimated"))
+                              flopsBasis: report.context?.flops != nil ? "stated" : "estimated",
+                              energyMethods: energy.components.map { "\($0.kind.rawValue) \(DocumentText.method($0.method)), "
+                                  + "the workload's share \(DocumentText.method($0.attributionMethod))" }
+                                  + ["PUE \(DocumentText.significant(energy.pue.value, 3)), \(DocumentText.method(energy.pue.method))"],
+                              planned: report.estimate != nil))
         }
         guard let model, parts.contains(where: \.countsAsTraining) else {
             throw GreenlightError.invalidInput("Annex XI documents training: give at least one training or fine-tuning report (--stage training)",
@@ -152,17 +160,23 @@ public struct AnnexXIReport: Sendable, Hashable {
         return out
     }
 
-    /// The methodology statement the Model Documentation Form asks for (about a hundred words).
+    /// The methodology statement the Model Documentation Form asks for (about a hundred words), written from the
+    /// methods the reports record.
     public var methodology: String {
         let training = parts.filter(\.countsAsTraining)
         let measured = training.filter { $0.energyBasis == "measured" }.count
+        let planned = training.filter(\.planned).count
         let stated = training.filter { $0.flopsBasis == "stated" }.count
-        return "Energy was \(measured == training.count ? "measured" : measured == 0 ? "estimated" : "measured for \(measured) of \(training.count) reports and estimated for the rest") "
-            + "by Greenlight for the process tree of each training job: RAPL package and DRAM counters for CPUs and NVML energy counters "
-            + "for GPUs where measured, a TDP-based power model where estimated, with idle power subtracted and the tree's share "
-            + "attributed by CPU time, then multiplied by the data centre's PUE. Training compute was "
-            + "\(stated == training.count ? "stated by the provider for each run" : "taken from the estimate where not stated for a run (the FLOP planned, or 6 × parameters × tokens)"). "
-            + "Figures are summed over the training and fine-tuning reports listed; inference, evaluation and compression are listed but not counted. "
-            + "Values are given to three significant figures."
+        var methods: [String] = []
+        for m in training.flatMap(\.energyMethods) where !methods.contains(m) { methods.append(m) }
+        let how = measured == training.count ? "measured" : measured == 0 ? "estimated" : "measured for \(measured) of \(training.count) reports and estimated for the rest"
+        let when = planned == training.count ? "before the run, from the planned hardware and time (greenlight estimate)"
+            : planned == 0 ? "while each training job ran, for its process tree (greenlight run)" : "for the jobs that ran and before the others"
+        let compute = stated == training.count ? "stated by the provider for each run (--flops, from the training framework's count)"
+            : "taken from the estimate where not stated for a run (the FLOP planned, or 6 × parameters × tokens)"
+        return "Energy was \(how) by Greenlight \(when): \(methods.joined(separator: "; ")). Energy is the facility's: the workload's "
+            + "share times the PUE. Training compute was \(compute). Figures are summed over the \(training.count) training and "
+            + "fine-tuning report\(training.count == 1 ? "" : "s") listed; inference, evaluation and compression are listed but not "
+            + "counted. Values are given to three significant figures."
     }
 }
